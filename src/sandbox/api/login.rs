@@ -37,8 +37,11 @@ pub(super) async fn login(
 }
 
 fn check_credentials(sandbox: &Sandbox, body: &[u8]) -> Result<(), ApiError> {
-    let body: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::BadRequest("body must be JSON {\"user\", \"password\"}".into()))?;
+    let malformed = || ApiError::BadRequest("body must be JSON {\"user\", \"password\"}".into());
+    let body: Value = serde_json::from_slice(body).map_err(|_| malformed())?;
+    if !body.is_object() {
+        return Err(malformed());
+    }
     let user = string_field(&body, "user")?;
     let password = string_field(&body, "password")?;
 
