@@ -1,0 +1,76 @@
+//! Short pages shown inside the cabinet frame instead of the cabinet.
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+
+/// Why the frame shows a message instead of the cabinet.
+#[derive(Clone, Copy, Debug)]
+pub enum FrameMessage {
+    /// The portal session ended (signed out elsewhere, or expired).
+    SignedOut,
+    /// The account has no PricePlan ids yet.
+    NotLinked,
+    /// PricePlan did not answer in time.
+    PricePlanSlow,
+    /// PricePlan failed or answered something unusable.
+    PricePlanFailed,
+}
+
+#[derive(Template)]
+#[template(path = "frame_message.html")]
+struct FrameMessagePage {
+    title: &'static str,
+    advice: &'static str,
+}
+
+impl FrameMessage {
+    fn status(self) -> StatusCode {
+        match self {
+            Self::SignedOut => StatusCode::UNAUTHORIZED,
+            Self::NotLinked => StatusCode::CONFLICT,
+            Self::PricePlanSlow => StatusCode::GATEWAY_TIMEOUT,
+            Self::PricePlanFailed => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    fn page(self) -> FrameMessagePage {
+        let (title, advice) = match self {
+            Self::SignedOut => (
+                "Your session has ended",
+                "Sign in to the portal again to see your cabinet.",
+            ),
+            Self::NotLinked => (
+                "Your account is not linked to billing yet",
+                "Contact support to have your billing account linked.",
+            ),
+            Self::PricePlanSlow => (
+                "The billing cabinet is taking too long to answer",
+                "Reload this page in a minute. If it keeps happening, contact support.",
+            ),
+            Self::PricePlanFailed => (
+                "The billing cabinet is not available right now",
+                "Reload this page in a minute. If it keeps happening, contact support.",
+            ),
+        };
+        FrameMessagePage { title, advice }
+    }
+
+    /// The response: a small page that our own cabinet page may frame.
+    pub fn response(self) -> HttpResponse {
+        let html = self
+            .page()
+            .render()
+            .unwrap_or_else(|_| "The billing cabinet is not available.".to_string());
+        HttpResponse::build(self.status())
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"))
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'self'; form-action 'self'; \
+                 base-uri 'none'; object-src 'none'",
+            ))
+            .body(html)
+    }
+}
