@@ -75,6 +75,17 @@ impl SessionKey {
     /// The minimum length, in bytes, that the cookie key needs.
     pub const MIN_LEN: usize = 64;
 
+    /// Accepts a key of at least [`SessionKey::MIN_LEN`] characters.
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        if value.len() < Self::MIN_LEN {
+            return Err(malformed(
+                "PORTAL_SESSION_KEY",
+                "at least 64 characters, e.g. the output of `openssl rand -hex 64`",
+            ));
+        }
+        Ok(Self(Secret::new(value.as_bytes().to_vec())))
+    }
+
     /// Gives the key's bytes.
     pub fn bytes(&self) -> &[u8] {
         self.0.expose()
@@ -114,7 +125,7 @@ impl Settings {
         };
 
         let session_key = match var("PORTAL_SESSION_KEY") {
-            Some(value) => Some(session_key(&value)?),
+            Some(value) => Some(SessionKey::parse(&value)?),
             None if demo => None,
             None => return Err(missing("PORTAL_SESSION_KEY", "when PRICEPLAN_URL is set")),
         };
@@ -189,16 +200,6 @@ fn base_url(name: &str, value: &str) -> Result<String, ConfigError> {
         return Err(malformed(name, shape));
     }
     Ok(trimmed.to_string())
-}
-
-fn session_key(value: &str) -> Result<SessionKey, ConfigError> {
-    if value.len() < SessionKey::MIN_LEN {
-        return Err(malformed(
-            "PORTAL_SESSION_KEY",
-            "at least 64 characters, e.g. the output of `openssl rand -hex 64`",
-        ));
-    }
-    Ok(SessionKey(Secret::new(value.as_bytes().to_vec())))
 }
 
 fn cabinet_prefix(value: Option<String>) -> Result<String, ConfigError> {

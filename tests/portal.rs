@@ -1,0 +1,7 @@
+//! Black-box tests of the portal over real HTTP, against a real sandbox.
+
+mod portal {
+    pub mod accounts;
+    pub mod cabinet;
+    pub mod common;
+}
