@@ -21,6 +21,10 @@ pub struct Settings {
     pub session_key: Option<SessionKey>,
     /// Whether session cookies are marked `Secure` (served over HTTPS only).
     pub secure_cookies: bool,
+    /// A signed-in session unused for this long ends.
+    pub session_idle: Duration,
+    /// A signed-in session ends this long after sign-in, however busy.
+    pub session_lifetime: Duration,
     /// Path prefix of the cabinet routes, e.g. `/pa`.
     pub cabinet_prefix: String,
     /// Demo mode: a generated session key is allowed and the demo account
@@ -135,6 +139,8 @@ impl Settings {
             database_url: var("PORTAL_DATABASE_URL").unwrap_or_else(|| "sqlite:portal.db".into()),
             session_key,
             secure_cookies: parse_bool("PORTAL_SECURE_COOKIES", var, !demo)?,
+            session_idle: parse_minutes("PORTAL_SESSION_IDLE_MINUTES", var, 30)?,
+            session_lifetime: parse_minutes("PORTAL_SESSION_LIFETIME_MINUTES", var, 12 * 60)?,
             cabinet_prefix: cabinet_prefix(var("PORTAL_CABINET_PREFIX"))?,
             demo,
             priceplan,
@@ -267,6 +273,21 @@ fn parse_millis(
     Ok(Duration::from_millis(millis))
 }
 
+fn parse_minutes(
+    name: &str,
+    var: impl Fn(&str) -> Option<String>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    let minutes = match var(name) {
+        None => default,
+        Some(value) => match value.trim().parse::<u64>() {
+            Ok(minutes) if (1..=525_600).contains(&minutes) => minutes,
+            _ => return Err(malformed(name, "minutes between 1 and 525600")),
+        },
+    };
+    Ok(Duration::from_secs(minutes * 60))
+}
+
 fn missing(name: &str, when: &str) -> ConfigError {
     ConfigError(format!("{name} is not set; it is required {when}"))
 }
@@ -357,6 +378,8 @@ mod tests {
             ("PORTAL_CABINET_PREFIX", "/pa/../x"),
             ("PORTAL_SESSION_KEY", "short"),
             ("PORTAL_SECURE_COOKIES", "maybe"),
+            ("PORTAL_SESSION_IDLE_MINUTES", "0"),
+            ("PORTAL_SESSION_LIFETIME_MINUTES", "forever"),
             ("PRICEPLAN_URL", "ftp://example"),
             ("PRICEPLAN_URL", "https://sub-lk.priceplan.pro/api"),
         ];

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
-use actix_session::storage::CookieSessionStore;
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::http::header;
@@ -13,7 +13,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 
-use crate::accounts::HomePath;
+use crate::accounts::{HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
 use crate::cabinet::CabinetSettings;
 use crate::config::{PricePlanSettings, PricePlanTarget, Settings, TokenMode};
 use crate::priceplan::{PricePlanClient, PricePlanShared};
@@ -130,6 +130,12 @@ fn portal_server(
 ) -> Result<Server, StartupError> {
     let key = session_key(settings);
     let secure_cookies = settings.secure_cookies;
+    let policy = SessionPolicy {
+        idle: settings.session_idle,
+        lifetime: settings.session_lifetime,
+    };
+    let throttle = web::Data::new(SignInThrottle::default());
+    let store = SqliteSessionStore::new(db.clone());
     let cabinet = CabinetSettings {
         prefix: settings.cabinet_prefix.clone(),
         cabinet_origin: priceplan.settings().public_url.clone(),
@@ -137,11 +143,12 @@ fn portal_server(
     let home = HomePath(cabinet.prefix.clone());
 
     let server = HttpServer::new(move || {
-        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
             .cookie_name("portal_session".into())
             .cookie_secure(secure_cookies)
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
+            .session_lifecycle(session_lifecycle(policy))
             .build();
         App::new()
             .wrap(sessions)
@@ -149,6 +156,8 @@ fn portal_server(
             .wrap(from_fn(telemetry::log_requests))
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(home.clone()))
+            .app_data(web::Data::new(policy))
+            .app_data(throttle.clone())
             .app_data(web::Data::new(cabinet.clone()))
             .app_data(web::Data::new(PricePlanClient::new(Arc::clone(&priceplan))))
             .app_data(pages::form_config())
@@ -163,6 +172,17 @@ fn portal_server(
     .map_err(|e| StartupError(format!("cannot serve on the portal's address: {e}")))?
     .run();
     Ok(server)
+}
+
+/// The cookie lives until the browser closes; the stored state expires
+/// with the session's lifetime. The idle timeout is checked on each request
+/// by [`crate::accounts::PortalSession`].
+fn session_lifecycle(policy: SessionPolicy) -> BrowserSession {
+    let lifetime = actix_web::cookie::time::Duration::try_from(policy.lifetime)
+        .unwrap_or(actix_web::cookie::time::Duration::hours(12));
+    BrowserSession::default()
+        .state_ttl(lifetime)
+        .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges)
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -4,14 +4,18 @@
 pub mod forms;
 pub mod password;
 mod session;
+mod session_store;
 mod sign_in;
 mod sign_out;
 mod sign_up;
 pub mod store;
+mod throttle;
 
 use actix_web::{HttpResponse, web};
 
-pub use session::{PortalSession, SignInRequired, SignedIn};
+pub use session::{PortalSession, SessionPolicy, SignInRequired, SignedIn};
+pub use session_store::SqliteSessionStore;
+pub use throttle::SignInThrottle;
 
 /// Where signed-in visitors land: the cabinet page.
 #[derive(Clone, Debug)]

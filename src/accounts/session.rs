@@ -1,53 +1,98 @@
-//! The portal's session: who is signed in, and the form token against CSRF.
+//! The portal's session: who is signed in, since when, and the form token
+//! against cross-site request forgery.
 
 use std::future::{Ready, ready};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 const USER_ID: &str = "user_id";
+const SIGNED_IN_AT: &str = "signed_in_at";
+const SEEN_AT: &str = "seen_at";
 const CSRF_TOKEN: &str = "csrf_token";
 
+/// How long signed-in sessions last.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionPolicy {
+    /// Unused for this long, a session ends.
+    pub idle: Duration,
+    /// This long after sign-in, a session ends however busy it is.
+    pub lifetime: Duration,
+}
+
 /// The visitor's session, with typed access to what the portal keeps in it.
-pub struct PortalSession(Session);
+pub struct PortalSession {
+    session: Session,
+    policy: SessionPolicy,
+}
 
 impl PortalSession {
-    /// The id of the signed-in account, if any.
+    /// The id of the signed-in account, if the session is signed in and has
+    /// not outlived its idle timeout or lifetime. An outlived session is
+    /// emptied on the spot.
     pub fn user_id(&self) -> Option<i64> {
-        self.0.get(USER_ID).ok().flatten()
+        let get = |key| self.session.get::<u64>(key).ok().flatten();
+        let user_id = self.session.get::<i64>(USER_ID).ok().flatten()?;
+        let (signed_in_at, seen_at) = (get(SIGNED_IN_AT)?, get(SEEN_AT)?);
+
+        let now = now_millis();
+        let unused_for = now.saturating_sub(seen_at);
+        if unused_for > millis(self.policy.idle)
+            || now.saturating_sub(signed_in_at) > millis(self.policy.lifetime)
+        {
+            tracing::info!(user_id, "session ended by its time limits");
+            self.end();
+            return None;
+        }
+        // Refreshing on every request would rewrite the session each time.
+        if unused_for > millis(self.policy.idle) / 4 {
+            let _ = self.session.insert(SEEN_AT, now);
+        }
+        Some(user_id)
     }
 
-    /// Starts a signed-in session: a new session id, a new form token.
+    /// Starts a signed-in session under a new session id, with a new form token.
     pub fn sign_in(&self, user_id: i64) -> Result<(), actix_session::SessionInsertError> {
-        self.0.renew();
-        self.0.insert(USER_ID, user_id)?;
-        self.0.insert(CSRF_TOKEN, new_token())
+        let now = now_millis();
+        self.session.renew();
+        self.session.insert(USER_ID, user_id)?;
+        self.session.insert(SIGNED_IN_AT, now)?;
+        self.session.insert(SEEN_AT, now)?;
+        self.session.insert(CSRF_TOKEN, new_token())
     }
 
-    /// Ends the session: its data is dropped and its cookie removed.
+    /// Ends the session: its stored state is deleted and its cookie removed.
     pub fn sign_out(&self) {
-        self.0.purge();
+        self.session.purge();
     }
 
     /// The token that this session's forms must send back, made on first use.
     pub fn csrf_token(&self) -> String {
-        if let Ok(Some(token)) = self.0.get::<String>(CSRF_TOKEN) {
+        if let Ok(Some(token)) = self.session.get::<String>(CSRF_TOKEN) {
             return token;
         }
         let token = new_token();
         // A token that cannot be stored only means the form will be refused.
-        let _ = self.0.insert(CSRF_TOKEN, &token);
+        let _ = self.session.insert(CSRF_TOKEN, &token);
         token
     }
 
     /// Whether `submitted` is this session's form token.
     pub fn csrf_matches(&self, submitted: &str) -> bool {
-        match self.0.get::<String>(CSRF_TOKEN) {
+        match self.session.get::<String>(CSRF_TOKEN) {
             Ok(Some(expected)) => constant_time_eq(expected.as_bytes(), submitted.as_bytes()),
             _ => false,
         }
+    }
+
+    /// Empties a session that outlived its limits, under a new id, so that
+    /// the visitor can sign in again within the same request.
+    fn end(&self) {
+        self.session.clear();
+        self.session.renew();
     }
 }
 
@@ -56,7 +101,18 @@ impl FromRequest for PortalSession {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Self(req.get_session())))
+        let policy = req
+            .app_data::<web::Data<SessionPolicy>>()
+            .map(|policy| *policy.get_ref());
+        ready(match policy {
+            Some(policy) => Ok(Self {
+                session: req.get_session(),
+                policy,
+            }),
+            None => Err(actix_web::error::ErrorInternalServerError(
+                "no session policy",
+            )),
+        })
     }
 }
 
@@ -71,8 +127,11 @@ impl FromRequest for SignedIn {
     type Error = SignInRequired;
     type Future = Ready<Result<Self, Self::Error>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let user_id: Option<i64> = req.get_session().get(USER_ID).ok().flatten();
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user_id = PortalSession::from_request(req, payload)
+            .into_inner()
+            .ok()
+            .and_then(|session| session.user_id());
         ready(match user_id {
             Some(user_id) => {
                 tracing::Span::current().record("user_id", user_id);
@@ -117,6 +176,17 @@ fn new_token() -> String {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| millis(elapsed))
+        .unwrap_or_default()
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

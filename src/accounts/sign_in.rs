@@ -1,13 +1,13 @@
 //! `GET /sign-in` and `POST /sign-in`.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::accounts::forms::{local_path, normalise_email};
-use crate::accounts::{HomePath, PortalSession, password, store};
+use crate::accounts::{HomePath, PortalSession, SignInThrottle, password, store};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
 
@@ -59,10 +59,12 @@ pub async fn form(
 
 /// Checks the credentials and starts a signed-in session.
 pub async fn submit(
+    request: HttpRequest,
     session: PortalSession,
     form: web::Form<SignInForm>,
     db: web::Data<SqlitePool>,
     home: web::Data<HomePath>,
+    throttle: web::Data<SignInThrottle>,
 ) -> Result<HttpResponse, PageError> {
     if !session.csrf_matches(&form.csrf_token) {
         return Err(PageError::FormExpired);
@@ -74,8 +76,32 @@ pub async fn submit(
         ..
     } = form.into_inner();
     let next = local_path(&next).unwrap_or(&home.0).to_string();
+    let normalised = normalise_email(&email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let address = request.peer_addr().map(|peer| peer.ip());
 
-    let normalised = normalise_email(&email).unwrap_or_default();
+    let refused_page = |message: &str, status| {
+        let page = SignInPage {
+            csrf_token: &session.csrf_token(),
+            email: email.trim(),
+            next: &next,
+            error: Some(message),
+        };
+        render_with_status(&page, status)
+    };
+    if let Err(wait) = throttle.check(&normalised, address) {
+        tracing::warn!("sign-in blocked after repeated failures");
+        let message = format!(
+            "Too many failed sign-ins. Try again in {} seconds.",
+            wait.as_secs().max(1)
+        );
+        let mut response = refused_page(&message, StatusCode::TOO_MANY_REQUESTS)?;
+        let retry_after = header::HeaderValue::from(wait.as_secs().max(1));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry_after);
+        return Ok(response);
+    }
+
     let stored = store::credentials(&db, &normalised)
         .await
         .map_err(PageError::unexpected)?;
@@ -89,19 +115,15 @@ pub async fn submit(
 
     match user_id.filter(|_| verified) {
         Some(user_id) => {
+            throttle.succeeded(&normalised, address);
             session.sign_in(user_id).map_err(PageError::unexpected)?;
             tracing::info!(user_id, "signed in");
             Ok(see_other(&next))
         }
         None => {
+            throttle.failed(&normalised, address);
             tracing::info!("sign-in refused");
-            let page = SignInPage {
-                csrf_token: &session.csrf_token(),
-                email: email.trim(),
-                next: &next,
-                error: Some(REFUSED),
-            };
-            render_with_status(&page, StatusCode::UNAUTHORIZED)
+            refused_page(REFUSED, StatusCode::UNAUTHORIZED)
         }
     }
 }

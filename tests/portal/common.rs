@@ -50,6 +50,8 @@ pub fn settings_for(url: &str, database_url: String) -> Settings {
             priceplan_portal::config::SessionKey::parse(SESSION_KEY).expect("a valid key"),
         ),
         secure_cookies: false,
+        session_idle: Duration::from_secs(30 * 60),
+        session_lifetime: Duration::from_secs(12 * 3600),
         cabinet_prefix: "/pa".into(),
         demo: false,
         priceplan: PricePlanTarget::Remote(PricePlanSettings {

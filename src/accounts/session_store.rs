@@ -1,0 +1,137 @@
+//! Session state kept in SQLite, so that signing out really ends a session:
+//! a copied cookie is worthless once its row is gone.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+/// Expired rows are removed on every this-many new sessions.
+const CLEANUP_EVERY: u32 = 256;
+
+/// An actix-session store backed by the portal's SQLite database.
+#[derive(Clone)]
+pub struct SqliteSessionStore {
+    db: SqlitePool,
+    saves: std::sync::Arc<AtomicU32>,
+}
+
+impl SqliteSessionStore {
+    /// A store that keeps sessions in `db`'s `sessions` table.
+    pub fn new(db: SqlitePool) -> Self {
+        Self {
+            db,
+            saves: Default::default(),
+        }
+    }
+
+    async fn insert(&self, state: &str, ttl: &Duration) -> Result<SessionKey, anyhow::Error> {
+        let key: String = random_key();
+        sqlx::query("INSERT INTO sessions (key_hash, state, expires_at) VALUES (?, ?, ?)")
+            .bind(hash(&key))
+            .bind(state)
+            .bind(expires_at(ttl))
+            .execute(&self.db)
+            .await?;
+        if self.saves.fetch_add(1, Ordering::Relaxed) % CLEANUP_EVERY == 0 {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= unixepoch()")
+                .execute(&self.db)
+                .await?;
+        }
+        SessionKey::try_from(key).map_err(anyhow::Error::from)
+    }
+}
+
+impl SessionStore for SqliteSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let state: Option<String> = sqlx::query_scalar(
+            "SELECT state FROM sessions WHERE key_hash = ? AND expires_at > unixepoch()",
+        )
+        .bind(hash(key.as_ref()))
+        .fetch_optional(&self.db)
+        .await
+        .map_err(|e| LoadError::Other(e.into()))?;
+
+        state
+            .map(|state| serde_json::from_str(&state))
+            .transpose()
+            .map_err(|e| LoadError::Deserialization(e.into()))
+    }
+
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        let state =
+            serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        self.insert(&state, ttl).await.map_err(SaveError::Other)
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let state =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let updated = sqlx::query(
+            "UPDATE sessions SET state = ?, expires_at = ? \
+             WHERE key_hash = ? AND expires_at > unixepoch()",
+        )
+        .bind(&state)
+        .bind(expires_at(ttl))
+        .bind(hash(key.as_ref()))
+        .execute(&self.db)
+        .await
+        .map_err(|e| UpdateError::Other(e.into()))?;
+
+        if updated.rows_affected() == 1 {
+            return Ok(key);
+        }
+        // The row expired or was deleted meanwhile: start a new session.
+        self.insert(&state, ttl).await.map_err(UpdateError::Other)
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+        sqlx::query("UPDATE sessions SET expires_at = ? WHERE key_hash = ?")
+            .bind(expires_at(ttl))
+            .bind(hash(key.as_ref()))
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        sqlx::query("DELETE FROM sessions WHERE key_hash = ?")
+            .bind(hash(key.as_ref()))
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// 64 random letters and digits: about 380 bits.
+fn random_key() -> String {
+    use rand::distr::{Alphanumeric, SampleString};
+    Alphanumeric.sample_string(&mut rand::rng(), 64)
+}
+
+fn hash(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn expires_at(ttl: &Duration) -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or_default();
+    now.saturating_add(ttl.whole_seconds())
+}

@@ -1,0 +1,164 @@
+//! Slowing down password guessing: failed sign-ins are counted per account
+//! and address, per address, and per account, each over a fixed window.
+//!
+//! The tightest limit is on one account from one address, so that a
+//! guesser elsewhere does not lock the owner out; the per-account limit,
+//! far higher, stops guessing spread over many addresses. Every block ends
+//! when its window does.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long failures are remembered.
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failures allowed for one account from one address within the window.
+const PER_ACCOUNT_AND_ADDRESS: u32 = 5;
+/// Failures allowed from one address, over all accounts.
+const PER_ADDRESS: u32 = 20;
+/// Failures allowed for one account, over all addresses.
+const PER_ACCOUNT: u32 = 50;
+/// Past this many entries, expired ones are dropped.
+const PRUNE_ABOVE: usize = 10_000;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+enum Key {
+    AccountAndAddress(String, IpAddr),
+    Address(IpAddr),
+    Account(String),
+}
+
+impl Key {
+    fn limit(&self) -> u32 {
+        match self {
+            Self::AccountAndAddress(..) => PER_ACCOUNT_AND_ADDRESS,
+            Self::Address(_) => PER_ADDRESS,
+            Self::Account(_) => PER_ACCOUNT,
+        }
+    }
+}
+
+struct Failures {
+    count: u32,
+    since: Instant,
+}
+
+/// Counts failed sign-ins; shared by all workers.
+#[derive(Default)]
+pub struct SignInThrottle {
+    failures: Mutex<HashMap<Key, Failures>>,
+}
+
+impl SignInThrottle {
+    /// `Err(wait)` when sign-in for this account from this address is
+    /// blocked for `wait` more.
+    pub fn check(&self, email: &str, address: Option<IpAddr>) -> Result<(), Duration> {
+        let failures = self.lock();
+        let wait = keys(email, address)
+            .iter()
+            .filter_map(|key| {
+                let entry = failures.get(key)?;
+                let left = WINDOW.checked_sub(entry.since.elapsed())?;
+                (entry.count >= key.limit()).then_some(left)
+            })
+            .max();
+        match wait {
+            Some(wait) => Err(wait),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed sign-in.
+    pub fn failed(&self, email: &str, address: Option<IpAddr>) {
+        let mut failures = self.lock();
+        if failures.len() > PRUNE_ABOVE {
+            failures.retain(|_, entry| entry.since.elapsed() < WINDOW);
+        }
+        for key in keys(email, address) {
+            let entry = failures.entry(key).or_insert(Failures {
+                count: 0,
+                since: Instant::now(),
+            });
+            if entry.since.elapsed() >= WINDOW {
+                *entry = Failures {
+                    count: 0,
+                    since: Instant::now(),
+                };
+            }
+            entry.count += 1;
+        }
+    }
+
+    /// Forgets this account's failures from this address after a success.
+    pub fn succeeded(&self, email: &str, address: Option<IpAddr>) {
+        if let Some(address) = address {
+            self.lock()
+                .remove(&Key::AccountAndAddress(email.to_string(), address));
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Failures>> {
+        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn keys(email: &str, address: Option<IpAddr>) -> Vec<Key> {
+    let mut keys = vec![Key::Account(email.to_string())];
+    if let Some(address) = address {
+        keys.push(Key::AccountAndAddress(email.to_string(), address));
+        keys.push(Key::Address(address));
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 1)));
+    const ELSEWHERE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2)));
+
+    #[test]
+    fn five_failures_block_the_account_from_that_address_only() {
+        let throttle = SignInThrottle::default();
+
+        for _ in 0..5 {
+            throttle.failed("ann@example.com", ELSEWHERE);
+        }
+
+        let wait = throttle.check("ann@example.com", ELSEWHERE).unwrap_err();
+        assert!(wait > Duration::from_secs(14 * 60));
+        assert!(throttle.check("ann@example.com", HOME).is_ok());
+        assert!(throttle.check("bob@example.com", ELSEWHERE).is_ok());
+    }
+
+    #[test]
+    fn an_address_guessing_many_accounts_is_blocked() {
+        let throttle = SignInThrottle::default();
+
+        for n in 0..20 {
+            throttle.failed(&format!("user{n}@example.com"), ELSEWHERE);
+        }
+
+        assert!(
+            throttle
+                .check("someone-new@example.com", ELSEWHERE)
+                .is_err()
+        );
+        assert!(throttle.check("someone-new@example.com", HOME).is_ok());
+    }
+
+    #[test]
+    fn a_success_clears_the_owners_own_failures() {
+        let throttle = SignInThrottle::default();
+        for _ in 0..4 {
+            throttle.failed("ann@example.com", HOME);
+        }
+
+        throttle.succeeded("ann@example.com", HOME);
+        throttle.failed("ann@example.com", HOME);
+
+        assert!(throttle.check("ann@example.com", HOME).is_ok());
+    }
+}
