@@ -175,10 +175,12 @@ fn portal_server(
 }
 
 /// The cookie lives until the browser closes; the stored state expires
-/// with the session's lifetime. The idle timeout is checked on each request
-/// by [`crate::accounts::PortalSession`].
+/// with the session's lifetime (a minute at least, so that a sign-in form
+/// outlives its own session). The time limits of signed-in sessions are
+/// checked on each request by [`crate::accounts::PortalSession`].
 fn session_lifecycle(policy: SessionPolicy) -> BrowserSession {
-    let lifetime = actix_web::cookie::time::Duration::try_from(policy.lifetime)
+    let lifetime = policy.lifetime.max(std::time::Duration::from_secs(60));
+    let lifetime = actix_web::cookie::time::Duration::try_from(lifetime)
         .unwrap_or(actix_web::cookie::time::Duration::hours(12));
     BrowserSession::default()
         .state_ttl(lifetime)

@@ -4,4 +4,7 @@ mod portal {
     pub mod accounts;
     pub mod cabinet;
     pub mod common;
+    pub mod fuzz;
+    pub mod logs;
+    pub mod security;
 }

@@ -76,6 +76,7 @@ async fn many_redirects_cost_one_manager_sign_in() {
     let stats = portal.sandbox.stats();
     assert_eq!(stats.logins, 1);
     assert_eq!(stats.reset_token_calls, 10);
+    assert_eq!(portal.priceplan.stats().snapshot().sign_ins, 1);
 }
 
 #[actix_web::test]

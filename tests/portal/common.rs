@@ -208,6 +208,7 @@ pub struct Browser {
     base: String,
     http: awc::Client,
     cookies: RefCell<BTreeMap<String, String>>,
+    seen: RefCell<BTreeMap<String, String>>,
 }
 
 impl Browser {
@@ -219,6 +220,7 @@ impl Browser {
                 .timeout(Duration::from_secs(20))
                 .finish(),
             cookies: RefCell::new(BTreeMap::new()),
+            seen: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -266,9 +268,29 @@ impl Browser {
         self.post_form("/sign-out", &[("csrf_token", &token)]).await
     }
 
-    /// Whether the browser holds a cookie of this name.
-    pub fn has_cookie(&self, name: &str) -> bool {
-        self.cookies.borrow().contains_key(name)
+    /// The value of the cookie of this name, if the browser holds one.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.borrow().get(name).cloned()
+    }
+
+    /// The last value the server set for this cookie, even if since removed.
+    pub fn cookie_seen(&self, name: &str) -> String {
+        self.seen.borrow().get(name).cloned().unwrap_or_default()
+    }
+
+    /// Sends a GET to a full URL with a `Referer`, as a frame does.
+    pub async fn get_with_referer(&self, url: &str, referer: &str) -> Page {
+        let request = self
+            .with_cookies(self.http.get(url))
+            .insert_header((header::REFERER, referer.to_string()));
+        self.read(request.send().await).await
+    }
+
+    /// Puts a cookie into the jar, as a thief with a copy would.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .borrow_mut()
+            .insert(name.to_string(), value.to_string());
     }
 
     fn with_cookies(&self, request: awc::ClientRequest) -> awc::ClientRequest {
@@ -309,6 +331,9 @@ impl Browser {
                 cookies.remove(cookie.name());
             } else {
                 cookies.insert(cookie.name().to_string(), cookie.value().to_string());
+                self.seen
+                    .borrow_mut()
+                    .insert(cookie.name().to_string(), cookie.value().to_string());
             }
         }
         let body = response
@@ -327,9 +352,6 @@ impl Browser {
 /// Follows the portal's redirect into the sandbox cabinet, as the frame does,
 /// with the portal's origin as the referrer.
 pub async fn open_cabinet(portal: &TestPortal, location: &str) -> Page {
-    let cabinet = Browser::new("");
-    let http = &cabinet.http;
     let referer = format!("{}/", portal.url);
-    let request = http.get(location).insert_header((header::REFERER, referer));
-    cabinet.read(request.send().await).await
+    Browser::new("").get_with_referer(location, &referer).await
 }

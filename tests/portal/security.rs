@@ -1,0 +1,287 @@
+//! Hostile input against accounts, sessions and the redirect route. Each
+//! test sends the request and checks both the answer and that nothing
+//! changed.
+
+use std::time::Duration;
+
+use actix_web::http::{StatusCode, header};
+
+use super::common::{PASSWORD, spawn_portal, spawn_portal_with, unique_email};
+
+#[actix_web::test]
+async fn repeated_wrong_passwords_are_throttled_with_a_clear_wait() {
+    let portal = spawn_portal().await;
+    let (_, email) = portal.signed_in_browser().await;
+    let browser = portal.browser();
+    for _ in 0..5 {
+        let refused = browser.sign_in(&email, "a wrong password here").await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    }
+
+    let blocked = browser.sign_in(&email, PASSWORD).await;
+
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        blocked
+            .body
+            .contains("Too many failed sign-ins. Try again in")
+    );
+    let wait: u64 = blocked.header(header::RETRY_AFTER).parse().unwrap();
+    assert!((1..=900).contains(&wait));
+    assert_eq!(browser.get("/pa").await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn signing_in_gives_a_new_session_id() {
+    let portal = spawn_portal().await;
+    let (_, email) = portal.signed_in_browser().await;
+    let browser = portal.browser();
+    browser.get("/sign-in").await;
+    let before = browser.cookie("portal_session").unwrap();
+
+    browser.sign_in(&email, PASSWORD).await;
+
+    let after = browser.cookie("portal_session").unwrap();
+    assert_ne!(before, after);
+}
+
+#[actix_web::test]
+async fn a_session_cookie_copied_before_sign_out_is_dead_afterwards() {
+    let portal = spawn_portal().await;
+    let (browser, _) = portal.signed_in_browser().await;
+    let copied = browser.cookie("portal_session").unwrap();
+
+    browser.sign_out().await;
+    let thief = portal.browser();
+    thief.set_cookie("portal_session", &copied);
+
+    let answer = thief.get("/pa").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(answer.location().starts_with("/sign-in"));
+    let sessions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE state LIKE '%user_id%'")
+            .fetch_one(&portal.db)
+            .await
+            .unwrap();
+    assert_eq!(sessions, 0);
+}
+
+#[actix_web::test]
+async fn a_session_unused_past_the_idle_timeout_ends() {
+    let portal =
+        spawn_portal_with(|settings| settings.session_idle = Duration::from_millis(400)).await;
+    let (browser, _) = portal.signed_in_browser().await;
+    assert_eq!(browser.get("/pa").await.status, StatusCode::OK);
+
+    actix_web::rt::time::sleep(Duration::from_millis(700)).await;
+
+    assert_eq!(browser.get("/pa").await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn a_busy_session_still_ends_at_its_absolute_lifetime() {
+    let portal =
+        spawn_portal_with(|settings| settings.session_lifetime = Duration::from_millis(900)).await;
+    let (browser, _) = portal.signed_in_browser().await;
+
+    for _ in 0..3 {
+        assert_eq!(browser.get("/pa").await.status, StatusCode::OK);
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+
+    assert_eq!(browser.get("/pa").await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn session_cookies_are_http_only_same_site_lax_and_secure_when_configured() {
+    let plain = spawn_portal().await;
+    let secure = spawn_portal_with(|settings| settings.secure_cookies = true).await;
+
+    let plain_cookie = plain
+        .browser()
+        .get("/sign-in")
+        .await
+        .header(header::SET_COOKIE)
+        .to_string();
+    let secure_cookie = secure
+        .browser()
+        .get("/sign-in")
+        .await
+        .header(header::SET_COOKIE)
+        .to_string();
+
+    for cookie in [&plain_cookie, &secure_cookie] {
+        assert!(cookie.starts_with("portal_session="), "{cookie}");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    }
+    assert!(!plain_cookie.contains("Secure"), "{plain_cookie}");
+    assert!(secure_cookie.contains("Secure"), "{secure_cookie}");
+}
+
+#[actix_web::test]
+async fn sign_in_and_sign_out_without_the_form_token_are_refused() {
+    let portal = spawn_portal().await;
+    let (signed_in, email) = portal.signed_in_browser().await;
+    let visitor = portal.browser();
+    visitor.get("/sign-in").await;
+
+    let sign_in = visitor
+        .post_form("/sign-in", &[("email", &email), ("password", PASSWORD)])
+        .await;
+    let sign_out = signed_in
+        .post_form("/sign-out", &[("csrf_token", "")])
+        .await;
+
+    assert_eq!(sign_in.status, StatusCode::BAD_REQUEST);
+    assert_eq!(sign_out.status, StatusCode::FORBIDDEN);
+    assert_eq!(visitor.get("/pa").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.get("/pa").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn sign_in_never_sends_visitors_to_another_site() {
+    let portal = spawn_portal().await;
+    let (_, email) = portal.signed_in_browser().await;
+    let hostile = [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        "%2F%2Fevil.example",
+        "/%09/evil.example",
+        "http:evil.example",
+        " //evil.example",
+        "/\t/evil.example",
+    ];
+
+    for next in hostile {
+        let browser = portal.browser();
+        let token = browser.get("/sign-in").await.csrf_token();
+        let answer = browser
+            .post_form(
+                "/sign-in",
+                &[
+                    ("email", &email),
+                    ("password", PASSWORD),
+                    ("next", next),
+                    ("csrf_token", &token),
+                ],
+            )
+            .await;
+
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{next}");
+        let location = answer.location();
+        assert!(
+            location == "/pa" || location.starts_with("/%"),
+            "{next} led to {location}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn two_concurrent_registrations_of_one_email_leave_one_account() {
+    let portal = spawn_portal().await;
+    let email = unique_email();
+    let (first, second) = (portal.browser(), portal.browser());
+
+    let (a, b) = futures_util::future::join(
+        first.sign_up(&email, "First", PASSWORD),
+        second.sign_up(&email, "Second", PASSWORD),
+    )
+    .await;
+
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(portal.user_count().await, 1);
+}
+
+#[actix_web::test]
+async fn oversized_and_malformed_registrations_get_clear_answers_and_store_nothing() {
+    let portal = spawn_portal().await;
+    let browser = portal.browser();
+
+    let long_name = browser
+        .sign_up(&unique_email(), &"n".repeat(81), PASSWORD)
+        .await;
+    let long_password = browser
+        .sign_up(&unique_email(), "Ann", &"p".repeat(257))
+        .await;
+    let nul_email = browser.sign_up("ann\0@example.com", "Ann", PASSWORD).await;
+    let huge_body = browser
+        .sign_up(&unique_email(), &"n".repeat(40_000), PASSWORD)
+        .await;
+
+    assert!(long_name.body.contains("at most 80 characters"));
+    assert!(long_password.body.contains("at most 256 characters"));
+    assert!(!long_password.body.contains(&"p".repeat(257)));
+    assert_eq!(nul_email.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(huge_body.status, StatusCode::BAD_REQUEST);
+    assert!(huge_body.body.contains("could not be read"));
+    assert_eq!(portal.user_count().await, 0);
+}
+
+#[actix_web::test]
+async fn every_page_carries_the_security_headers() {
+    let portal = spawn_portal().await;
+    let (browser, _) = portal.linked_browser().await;
+
+    for path in [
+        "/sign-in",
+        "/sign-up",
+        "/pa",
+        "/no-such-page",
+        "/static/portal.css",
+    ] {
+        let answer = browser.get(path).await;
+
+        let policy = answer.header(header::CONTENT_SECURITY_POLICY);
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert_eq!(answer.header(header::X_FRAME_OPTIONS), "DENY", "{path}");
+        assert_eq!(
+            answer.header(header::X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            answer.header(header::REFERRER_POLICY),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_token_appears_only_in_the_location_of_an_uncached_answer() {
+    let portal = spawn_portal().await;
+    let (browser, _) = portal.linked_browser().await;
+
+    let answer = browser.get("/pa/redirect-to-pp").await;
+
+    let token = answer
+        .location()
+        .rsplit("/auth-key/")
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    assert!(token.len() >= 16);
+    assert_eq!(answer.header(header::CACHE_CONTROL), "no-store");
+    assert_eq!(
+        answer.header(header::REFERRER_POLICY),
+        "strict-origin-when-cross-origin"
+    );
+    for (name, value) in answer.headers.iter() {
+        if name != header::LOCATION {
+            assert!(!value.to_str().unwrap_or("").contains(&token), "{name}");
+        }
+    }
+    assert!(!answer.body.contains(&token));
+}
