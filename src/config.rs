@@ -25,6 +25,9 @@ pub struct Settings {
     pub session_idle: Duration,
     /// A signed-in session ends this long after sign-in, however busy.
     pub session_lifetime: Duration,
+    /// Whether the client address comes from `Forwarded`/`X-Forwarded-For`
+    /// (set only behind a proxy that overwrites these headers).
+    pub trust_forwarded_for: bool,
     /// Path prefix of the cabinet routes, e.g. `/pa`.
     pub cabinet_prefix: String,
     /// Demo mode: a generated session key is allowed and the demo account
@@ -141,6 +144,7 @@ impl Settings {
             secure_cookies: parse_bool("PORTAL_SECURE_COOKIES", var, !demo)?,
             session_idle: parse_minutes("PORTAL_SESSION_IDLE_MINUTES", var, 30)?,
             session_lifetime: parse_minutes("PORTAL_SESSION_LIFETIME_MINUTES", var, 12 * 60)?,
+            trust_forwarded_for: parse_bool("PORTAL_TRUST_FORWARDED_FOR", var, false)?,
             cabinet_prefix: cabinet_prefix(var("PORTAL_CABINET_PREFIX"))?,
             demo,
             priceplan,

@@ -13,7 +13,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 
-use crate::accounts::{HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
+use crate::accounts::{ClientAddress, HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
 use crate::cabinet::CabinetSettings;
 use crate::config::{PricePlanSettings, PricePlanTarget, Settings, TokenMode};
 use crate::priceplan::{PricePlanClient, PricePlanShared};
@@ -135,6 +135,10 @@ fn portal_server(
         lifetime: settings.session_lifetime,
     };
     let throttle = web::Data::new(SignInThrottle::default());
+    let client_address = match settings.trust_forwarded_for {
+        true => ClientAddress::ForwardedFor,
+        false => ClientAddress::Peer,
+    };
     let store = SqliteSessionStore::new(db.clone());
     let cabinet = CabinetSettings {
         prefix: settings.cabinet_prefix.clone(),
@@ -158,6 +162,7 @@ fn portal_server(
             .app_data(web::Data::new(home.clone()))
             .app_data(web::Data::new(policy))
             .app_data(throttle.clone())
+            .app_data(web::Data::new(client_address))
             .app_data(web::Data::new(cabinet.clone()))
             .app_data(web::Data::new(PricePlanClient::new(Arc::clone(&priceplan))))
             .app_data(pages::form_config())

@@ -17,6 +17,15 @@ pub use session::{PortalSession, SessionPolicy, SignInRequired, SignedIn};
 pub use session_store::SqliteSessionStore;
 pub use throttle::SignInThrottle;
 
+/// Where the visitor's address, used to throttle sign-ins, comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientAddress {
+    /// The address of the connection's peer.
+    Peer,
+    /// `Forwarded` or `X-Forwarded-For`, set by a trusted reverse proxy.
+    ForwardedFor,
+}
+
 /// Where signed-in visitors land: the cabinet page.
 #[derive(Clone, Debug)]
 pub struct HomePath(pub String);

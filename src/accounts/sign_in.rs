@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::accounts::forms::{local_path, normalise_email};
-use crate::accounts::{HomePath, PortalSession, SignInThrottle, password, store};
+use crate::accounts::{ClientAddress, HomePath, PortalSession, SignInThrottle, password, store};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
 
@@ -65,6 +65,7 @@ pub async fn submit(
     db: web::Data<SqlitePool>,
     home: web::Data<HomePath>,
     throttle: web::Data<SignInThrottle>,
+    proxy: web::Data<ClientAddress>,
 ) -> Result<HttpResponse, PageError> {
     if !session.csrf_matches(&form.csrf_token) {
         return Err(PageError::FormExpired);
@@ -77,7 +78,7 @@ pub async fn submit(
     } = form.into_inner();
     let next = local_path(&next).unwrap_or(&home.0).to_string();
     let normalised = normalise_email(&email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let address = request.peer_addr().map(|peer| peer.ip());
+    let address = client_address(&request, &proxy);
 
     let refused_page = |message: &str, status| {
         let page = SignInPage {
@@ -124,6 +125,25 @@ pub async fn submit(
             throttle.failed(&normalised, address);
             tracing::info!("sign-in refused");
             refused_page(REFUSED, StatusCode::UNAUTHORIZED)
+        }
+    }
+}
+
+/// The visitor's address: the peer's, or behind a trusted proxy the one
+/// the proxy reports.
+fn client_address(request: &HttpRequest, source: &ClientAddress) -> Option<std::net::IpAddr> {
+    match source {
+        ClientAddress::Peer => request.peer_addr().map(|peer| peer.ip()),
+        ClientAddress::ForwardedFor => {
+            let info = request.connection_info();
+            let reported = info.realip_remote_addr()?;
+            let host = reported
+                .parse::<std::net::SocketAddr>()
+                .map(|addr| addr.ip().to_string())
+                .unwrap_or_else(|_| reported.trim_matches(['[', ']']).to_string());
+            host.parse()
+                .ok()
+                .or_else(|| request.peer_addr().map(|peer| peer.ip()))
         }
     }
 }

@@ -52,6 +52,7 @@ pub fn settings_for(url: &str, database_url: String) -> Settings {
         secure_cookies: false,
         session_idle: Duration::from_secs(30 * 60),
         session_lifetime: Duration::from_secs(12 * 3600),
+        trust_forwarded_for: false,
         cabinet_prefix: "/pa".into(),
         demo: false,
         priceplan: PricePlanTarget::Remote(PricePlanSettings {
@@ -209,6 +210,7 @@ pub struct Browser {
     http: awc::Client,
     cookies: RefCell<BTreeMap<String, String>>,
     seen: RefCell<BTreeMap<String, String>>,
+    forwarded_for: RefCell<Option<String>>,
 }
 
 impl Browser {
@@ -221,6 +223,7 @@ impl Browser {
                 .finish(),
             cookies: RefCell::new(BTreeMap::new()),
             seen: RefCell::new(BTreeMap::new()),
+            forwarded_for: RefCell::new(None),
         }
     }
 
@@ -293,7 +296,15 @@ impl Browser {
             .insert(name.to_string(), value.to_string());
     }
 
-    fn with_cookies(&self, request: awc::ClientRequest) -> awc::ClientRequest {
+    /// Sends `X-Forwarded-For: address` from now on, as a proxy would.
+    pub fn forwarded_for(&self, address: &str) {
+        *self.forwarded_for.borrow_mut() = Some(address.to_string());
+    }
+
+    fn with_cookies(&self, mut request: awc::ClientRequest) -> awc::ClientRequest {
+        if let Some(address) = self.forwarded_for.borrow().as_deref() {
+            request = request.insert_header(("X-Forwarded-For", address.to_string()));
+        }
         let cookies = self.cookies.borrow();
         if cookies.is_empty() {
             return request;

@@ -32,6 +32,25 @@ async fn repeated_wrong_passwords_are_throttled_with_a_clear_wait() {
 }
 
 #[actix_web::test]
+async fn behind_a_trusted_proxy_the_owner_is_not_blocked_by_a_guesser_elsewhere() {
+    let portal = spawn_portal_with(|settings| settings.trust_forwarded_for = true).await;
+    let (_, email) = portal.signed_in_browser().await;
+    let guesser = portal.browser();
+    guesser.forwarded_for("127.0.0.5");
+    for _ in 0..6 {
+        guesser.sign_in(&email, "a wrong password here").await;
+    }
+    let owner = portal.browser();
+    owner.forwarded_for("127.0.0.6");
+
+    let blocked = guesser.sign_in(&email, PASSWORD).await;
+    let allowed = owner.sign_in(&email, PASSWORD).await;
+
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(allowed.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
 async fn signing_in_gives_a_new_session_id() {
     let portal = spawn_portal().await;
     let (_, email) = portal.signed_in_browser().await;
