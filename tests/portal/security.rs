@@ -8,6 +8,36 @@ use actix_web::http::{StatusCode, header};
 
 use super::common::{PASSWORD, spawn_portal, spawn_portal_with, unique_email};
 
+/// Both refusals check a password hash, so neither is an order of magnitude
+/// faster than the other. The margin is wide: a refusal without hashing is
+/// many times faster than one with it.
+#[actix_web::test]
+async fn an_unknown_email_takes_about_as_long_to_refuse_as_a_wrong_password() {
+    let portal = spawn_portal().await;
+    let (_, email) = portal.signed_in_browser().await;
+    let browser = portal.browser();
+    let median = |samples: &mut Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        browser.sign_in(&email, "a wrong password here").await;
+        known.push(started.elapsed());
+        let started = std::time::Instant::now();
+        browser
+            .sign_in(&unique_email(), "a wrong password here")
+            .await;
+        unknown.push(started.elapsed());
+    }
+
+    let (known, unknown) = (median(&mut known), median(&mut unknown));
+    assert!(unknown * 3 > known, "unknown {unknown:?}, known {known:?}");
+    assert!(known * 3 > unknown, "unknown {unknown:?}, known {known:?}");
+}
+
 #[actix_web::test]
 async fn repeated_wrong_passwords_are_throttled_with_a_clear_wait() {
     let portal = spawn_portal().await;
