@@ -13,10 +13,11 @@ const USAGE: &str = "\
 Usage: priceplan-portal [COMMAND]
 
 Commands:
-  serve (default)                    run the portal; without PRICEPLAN_URL, in demo mode
-  sandbox                            run only the PricePlan sandbox (SANDBOX_LISTEN, default 127.0.0.1:8081)
-  link EMAIL CLIENT_ID USER_ID       link a portal account to a PricePlan client and user
-  help                               show this text
+  serve (default)               run the portal; without PRICEPLAN_URL, in demo mode
+  sandbox                       run only the PricePlan sandbox (SANDBOX_LISTEN,
+                                default 127.0.0.1:8081)
+  link EMAIL CLIENT_ID USER_ID  link a portal account to a PricePlan client and user
+  help                          show this text
 
 Settings come from the environment and a .env file; see README.md.";
 

@@ -10,7 +10,8 @@ const MIN_REMAINING: time::Duration = time::Duration::seconds(60);
 
 /// PricePlan's `expire_date`, e.g. `2021-06-04 05:17:50.606808+03:00`.
 const EXPIRE_DATE: &[BorrowedFormatItem<'static>] = format_description!(
-    "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]][offset_hour sign:mandatory]:[offset_minute]"
+    "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]\
+     [offset_hour sign:mandatory]:[offset_minute]"
 );
 
 /// Whether the current key in `data` exists and stays valid long enough.
