@@ -10,6 +10,7 @@ pub mod config;
 pub mod database;
 pub mod demo;
 pub mod health;
+pub mod http_auth;
 pub mod pages;
 pub mod priceplan;
 pub mod sandbox;
