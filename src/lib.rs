@@ -11,6 +11,7 @@ pub mod database;
 pub mod demo;
 pub mod health;
 pub mod http_auth;
+pub mod metrics;
 pub mod pages;
 pub mod priceplan;
 pub mod sandbox;
