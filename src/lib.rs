@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod demo;
+pub mod doctor;
 pub mod health;
 pub mod http_auth;
 pub mod metrics;
