@@ -4,4 +4,7 @@ mod portal {
     pub mod accounts;
     pub mod cabinet;
     pub mod common;
+    pub mod doctor;
+    pub mod operations;
+    pub mod priceplan;
 }
