@@ -4,6 +4,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use crate::config::Settings;
+use crate::doctor::{self, TokenSubject};
 use crate::priceplan::CustomerIds;
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::startup::Application;
@@ -17,6 +18,9 @@ Commands:
   sandbox                       run only the PricePlan sandbox (SANDBOX_LISTEN,
                                 default 127.0.0.1:8081)
   link EMAIL CLIENT_ID USER_ID  link a portal account to a PricePlan client and user
+  doctor [--user-id N | --client-id N]
+                                check the settings against PricePlan, and with an id,
+                                that PricePlan issues a token for it (never shown)
   help                          show this text
 
 Settings come from the environment and a .env file; see README.md.";
@@ -28,6 +32,10 @@ pub async fn run(args: Vec<String>) -> ExitCode {
         [] | ["serve"] => serve().await,
         ["sandbox"] => sandbox().await,
         ["link", email, client_id, user_id] => link(email, client_id, user_id).await,
+        ["doctor", rest @ ..] => match doctor_subject(rest) {
+            Ok(subject) => return doctor(subject).await,
+            Err(message) => Err(message),
+        },
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -86,6 +94,32 @@ async fn sandbox() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!("PricePlan sandbox: {}/", crate::startup::origin_of(listen));
     server.await.map_err(|e| e.to_string())
+}
+
+/// Reads `[--user-id N | --client-id N]`.
+fn doctor_subject(args: &[&str]) -> Result<Option<TokenSubject>, String> {
+    let id = |value: &str| {
+        value
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(|| format!("the id must be a positive whole number, not {value:?}"))
+    };
+    match args {
+        [] => Ok(None),
+        ["--user-id", value] => Ok(Some(TokenSubject::User(id(value)?))),
+        ["--client-id", value] => Ok(Some(TokenSubject::Client(id(value)?))),
+        _ => Err("usage: doctor [--user-id N | --client-id N]".into()),
+    }
+}
+
+async fn doctor(subject: Option<TokenSubject>) -> ExitCode {
+    let report = doctor::diagnose(|name| std::env::var(name).ok(), subject).await;
+    println!("{report}");
+    match report.passed() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::FAILURE,
+    }
 }
 
 async fn link(email: &str, client_id: &str, user_id: &str) -> Result<(), String> {

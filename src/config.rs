@@ -35,6 +35,30 @@ pub struct Settings {
     pub demo: bool,
     /// Where PricePlan is: a real account, or the built-in sandbox.
     pub priceplan: PricePlanTarget,
+    /// Readiness, metrics and the `doctor` command.
+    pub operations: OperationsSettings,
+}
+
+/// Settings of the operations surface: `/ready`, `/metrics` and `doctor`.
+#[derive(Clone, Debug)]
+pub struct OperationsSettings {
+    /// The portal's origin as browsers see it, e.g. `https://portal.example.com`;
+    /// `doctor` prints the PricePlan-side values from it.
+    pub public_url: Option<String>,
+    /// Whether `/ready` also checks that PricePlan accepts the portal's credentials.
+    pub ready_checks_priceplan: bool,
+    /// Bearer token that `/metrics` requires; without it, only loopback peers get it.
+    pub metrics_token: Option<Secret<String>>,
+}
+
+impl Default for OperationsSettings {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            ready_checks_priceplan: true,
+            metrics_token: None,
+        }
+    }
 }
 
 /// Where the portal finds PricePlan.
@@ -53,16 +77,40 @@ pub struct PricePlanSettings {
     pub api_url: String,
     /// Base URL of the cabinet host as browsers reach it (usually the same).
     pub public_url: String,
-    /// Login of the PricePlan service user with the role "Manager".
-    pub manager_login: String,
-    /// Password of that user.
-    pub manager_password: Secret<String>,
+    /// How the portal authenticates to PricePlan's API.
+    pub auth: PricePlanAuth,
     /// Which API call issues the one-time cabinet token.
     pub token_mode: TokenMode,
     /// Limit for opening a connection to PricePlan.
     pub connect_timeout: Duration,
     /// Limit for a whole PricePlan call, connection included.
     pub request_timeout: Duration,
+}
+
+/// How the portal authenticates to PricePlan's API.
+#[derive(Clone, Debug)]
+pub enum PricePlanAuth {
+    /// Signs in as a service user with the role "Manager" and keeps its session cookie.
+    Manager {
+        /// Login of the Manager user.
+        login: String,
+        /// Password of that user.
+        password: Secret<String>,
+    },
+    /// Sends an API key and password with HTTP Basic authentication on every call.
+    Basic {
+        /// The API key (the Basic user name).
+        api_key: String,
+        /// The API password.
+        api_password: Secret<String>,
+    },
+}
+
+impl PricePlanAuth {
+    /// Whether this is the Manager session sign-in.
+    pub fn is_manager(&self) -> bool {
+        matches!(self, Self::Manager { .. })
+    }
 }
 
 /// Which API call issues the token for the cabinet's `/auth-key/TOKEN/` URL.
@@ -148,6 +196,7 @@ impl Settings {
             cabinet_prefix: cabinet_prefix(var("PORTAL_CABINET_PREFIX"))?,
             demo,
             priceplan,
+            operations: operations_settings(var)?,
         })
     }
 
@@ -184,17 +233,51 @@ fn priceplan_settings(
         None if demo => Ok(demo_default.to_string()),
         None => Err(missing(name, "when PRICEPLAN_URL is set")),
     };
-    let manager_login = required("PRICEPLAN_MANAGER_LOGIN", sandbox::DEMO_MANAGER_LOGIN)?;
-    let manager_password = required("PRICEPLAN_MANAGER_PASSWORD", sandbox::DEMO_MANAGER_PASSWORD)?;
+    let required_with = |name: &str, demo_default: &str, auth: &str| match var(name) {
+        Some(value) => Ok(value),
+        None if demo => Ok(demo_default.to_string()),
+        None => Err(missing(name, &format!("when PRICEPLAN_AUTH is {auth}"))),
+    };
+    let auth = match var("PRICEPLAN_AUTH").as_deref().map(str::trim) {
+        None | Some("manager") => PricePlanAuth::Manager {
+            login: required("PRICEPLAN_MANAGER_LOGIN", sandbox::DEMO_MANAGER_LOGIN)?,
+            password: Secret::new(required(
+                "PRICEPLAN_MANAGER_PASSWORD",
+                sandbox::DEMO_MANAGER_PASSWORD,
+            )?),
+        },
+        Some("basic") => PricePlanAuth::Basic {
+            api_key: required_with("PRICEPLAN_API_KEY", sandbox::DEMO_API_KEY, "basic")?,
+            api_password: Secret::new(required_with(
+                "PRICEPLAN_API_PASSWORD",
+                sandbox::DEMO_API_PASSWORD,
+                "basic",
+            )?),
+        },
+        Some(_) => return Err(malformed("PRICEPLAN_AUTH", "`manager` or `basic`")),
+    };
 
     Ok(PricePlanSettings {
         api_url,
         public_url,
-        manager_login,
-        manager_password: Secret::new(manager_password),
+        auth,
         token_mode,
         connect_timeout: parse_millis("PRICEPLAN_CONNECT_TIMEOUT_MS", &var, 3_000)?,
         request_timeout: parse_millis("PRICEPLAN_TIMEOUT_MS", &var, 10_000)?,
+    })
+}
+
+fn operations_settings(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<OperationsSettings, ConfigError> {
+    let public_url = match var("PORTAL_PUBLIC_URL") {
+        Some(url) => Some(base_url("PORTAL_PUBLIC_URL", &url)?),
+        None => None,
+    };
+    Ok(OperationsSettings {
+        public_url,
+        ready_checks_priceplan: parse_bool("PORTAL_READY_CHECKS_PRICEPLAN", &var, true)?,
+        metrics_token: var("PORTAL_METRICS_TOKEN").map(|token| Secret::new(token.trim().into())),
     })
 }
 
@@ -413,7 +496,10 @@ mod tests {
             panic!("expected a remote PricePlan");
         };
         assert!(settings.is_demo());
-        assert_eq!(priceplan.manager_login, sandbox::DEMO_MANAGER_LOGIN);
+        assert!(
+            matches!(&priceplan.auth, PricePlanAuth::Manager { login, .. }
+                if login == sandbox::DEMO_MANAGER_LOGIN)
+        );
         assert_eq!(priceplan.public_url, "http://127.0.0.1:8081");
     }
 
@@ -428,5 +514,76 @@ mod tests {
         .unwrap();
 
         assert!(!settings.is_demo());
+    }
+
+    #[test]
+    fn basic_auth_needs_the_api_key_and_password_instead_of_the_manager() {
+        let url = ("PRICEPLAN_URL", "https://sub-lk.priceplan.pro");
+        let basic = ("PRICEPLAN_AUTH", "basic");
+        let key = ("PRICEPLAN_API_KEY", "key-1");
+        let password = ("PRICEPLAN_API_PASSWORD", "secret");
+        let session_key = ("PORTAL_SESSION_KEY", KEY);
+
+        let no_key = settings(&[url, basic, session_key]).unwrap_err();
+        let no_password = settings(&[url, basic, key, session_key]).unwrap_err();
+        let complete = settings(&[url, basic, key, password, session_key]).unwrap();
+
+        assert_eq!(
+            no_key.to_string(),
+            "PRICEPLAN_API_KEY is not set; it is required when PRICEPLAN_AUTH is basic"
+        );
+        assert!(
+            no_password
+                .to_string()
+                .starts_with("PRICEPLAN_API_PASSWORD is not set")
+        );
+        let PricePlanTarget::Remote(priceplan) = &complete.priceplan else {
+            panic!("expected a remote PricePlan");
+        };
+        assert!(
+            matches!(&priceplan.auth, PricePlanAuth::Basic { api_key, .. } if api_key == "key-1")
+        );
+        assert!(!format!("{complete:?}").contains("secret"));
+    }
+
+    #[test]
+    fn an_unknown_auth_mode_names_its_variable() {
+        let error = settings(&[
+            ("PRICEPLAN_URL", "https://sub-lk.priceplan.pro"),
+            ("PRICEPLAN_AUTH", "oauth"),
+        ])
+        .unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            "PRICEPLAN_AUTH is malformed: expected `manager` or `basic`"
+        );
+    }
+
+    #[test]
+    fn the_operations_settings_are_read_and_the_token_never_prints() {
+        let settings = settings(&[
+            ("PORTAL_PUBLIC_URL", "https://portal.example.com/"),
+            ("PORTAL_READY_CHECKS_PRICEPLAN", "false"),
+            ("PORTAL_METRICS_TOKEN", "scrape-token-123"),
+        ])
+        .unwrap();
+
+        let operations = &settings.operations;
+        assert_eq!(
+            operations.public_url.as_deref(),
+            Some("https://portal.example.com")
+        );
+        assert!(!operations.ready_checks_priceplan);
+        assert!(!format!("{settings:?}").contains("scrape-token-123"));
+    }
+
+    #[test]
+    fn by_default_ready_checks_priceplan_and_metrics_need_no_token() {
+        let operations = settings(&[]).unwrap().operations;
+
+        assert!(operations.ready_checks_priceplan);
+        assert!(operations.metrics_token.is_none());
+        assert!(operations.public_url.is_none());
     }
 }

@@ -15,11 +15,14 @@ use sqlx::SqlitePool;
 
 use crate::accounts::{ClientAddress, HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
 use crate::cabinet::CabinetSettings;
-use crate::config::{PricePlanSettings, PricePlanTarget, Settings, TokenMode};
+use crate::config::{PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings, TokenMode};
+use crate::health::ReadyChecks;
+use crate::metrics::{MetricsAccess, RequestMetrics};
 use crate::priceplan::{PricePlanClient, PricePlanShared};
 use crate::sandbox::{Sandbox, SandboxSettings};
 use crate::secret::Secret;
-use crate::{accounts, cabinet, database, demo, health, pages, sandbox, static_files, telemetry};
+use crate::{accounts, cabinet, database, demo, health, metrics, pages, sandbox};
+use crate::{static_files, telemetry};
 
 /// Security headers for every portal response that sets none of its own.
 const DEFAULT_CSP: &str = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; \
@@ -145,6 +148,11 @@ fn portal_server(
         cabinet_origin: priceplan.settings().public_url.clone(),
     };
     let home = HomePath(cabinet.prefix.clone());
+    let request_metrics = web::Data::new(RequestMetrics::default());
+    let metrics_access = MetricsAccess::new(settings.operations.metrics_token.clone());
+    let ready_checks = ReadyChecks {
+        priceplan: settings.operations.ready_checks_priceplan,
+    };
 
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), key.clone())
@@ -158,6 +166,10 @@ fn portal_server(
             .wrap(sessions)
             .wrap(security_headers())
             .wrap(from_fn(telemetry::log_requests))
+            .wrap(from_fn(metrics::record_requests))
+            .app_data(request_metrics.clone())
+            .app_data(web::Data::new(metrics_access.clone()))
+            .app_data(web::Data::new(ready_checks))
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(home.clone()))
             .app_data(web::Data::new(policy))
@@ -171,6 +183,7 @@ fn portal_server(
             .configure(cabinet::routes(&cabinet))
             .configure(static_files::routes)
             .configure(health::routes)
+            .configure(metrics::routes)
             .default_service(web::to(pages::not_found))
     })
     .listen(listener)
@@ -237,8 +250,10 @@ fn start_sandbox(
     let priceplan = PricePlanSettings {
         api_url: url.clone(),
         public_url: url,
-        manager_login: sandbox::DEMO_MANAGER_LOGIN.into(),
-        manager_password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
+        auth: PricePlanAuth::Manager {
+            login: sandbox::DEMO_MANAGER_LOGIN.into(),
+            password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
+        },
         token_mode: TokenMode::UserResetToken,
         connect_timeout: std::time::Duration::from_secs(3),
         request_timeout: std::time::Duration::from_secs(10),

@@ -4,7 +4,10 @@ mod portal {
     pub mod accounts;
     pub mod cabinet;
     pub mod common;
+    pub mod doctor;
     pub mod fuzz;
     pub mod logs;
+    pub mod operations;
+    pub mod priceplan;
     pub mod security;
 }

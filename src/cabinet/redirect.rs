@@ -46,12 +46,12 @@ pub async fn to_priceplan(
             .finish(),
         Err(error) => {
             let elapsed_ms = started.elapsed().as_millis() as u64;
-            if !matches!(
-                error,
-                crate::priceplan::PricePlanError::SignInRefused { repeated: true }
-            ) {
+            // A refusal remembered from moments ago was logged when it happened.
+            if !error.is_repeated_refusal() {
                 tracing::warn!(
+                    call = error.call(),
                     kind = error.kind(),
+                    codes = error.codes(),
                     elapsed_ms,
                     "cabinet redirect failed: {error}"
                 );

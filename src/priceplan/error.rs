@@ -18,6 +18,9 @@ pub enum ApiErrorCode {
     ForbiddenValue,
     LicenceBlocked,
     ClientLimitReached,
+    /// The call carried no valid session or credentials. PricePlan documents no
+    /// number for this; 401, as the HTTP status, is what the sandbox answers.
+    NotSignedIn,
     /// A code this portal does not know by name.
     Other(i64),
 }
@@ -39,6 +42,7 @@ impl ApiErrorCode {
             30 => Self::ForbiddenValue,
             35 => Self::LicenceBlocked,
             36 => Self::ClientLimitReached,
+            401 => Self::NotSignedIn,
             other => Self::Other(other),
         }
     }
@@ -59,6 +63,7 @@ impl ApiErrorCode {
             Self::ForbiddenValue => 30,
             Self::LicenceBlocked => 35,
             Self::ClientLimitReached => 36,
+            Self::NotSignedIn => 401,
             Self::Other(code) => code,
         }
     }
@@ -80,10 +85,20 @@ impl fmt::Display for ApiErrorCode {
             Self::ForbiddenValue => "forbidden value",
             Self::LicenceBlocked => "licence blocked",
             Self::ClientLimitReached => "client limit reached",
+            Self::NotSignedIn => "not signed in",
             Self::Other(_) => "unnamed error",
         };
         write!(f, "{} ({name})", self.code())
     }
+}
+
+/// Which credentials PricePlan refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// The Manager's login and password (`POST /api/login`).
+    Manager,
+    /// The API key and password of HTTP Basic authentication.
+    ApiKey,
 }
 
 /// A failed PricePlan call. `call` names the API call, e.g. `reset_token`.
@@ -95,9 +110,12 @@ pub enum PricePlanError {
     Unreachable { call: &'static str, cause: String },
     /// No complete answer within the configured timeout.
     Timeout { call: &'static str },
-    /// PricePlan refused the Manager's login and password. `repeated` is set
-    /// when the refusal is remembered from an attempt moments ago.
-    SignInRefused { repeated: bool },
+    /// PricePlan refused the portal's credentials. `repeated` is set when the
+    /// refusal is remembered from an attempt moments ago.
+    SignInRefused {
+        repeated: bool,
+        credentials: CredentialKind,
+    },
     /// PricePlan no longer accepts the Manager session.
     SessionExpired { call: &'static str },
     /// PricePlan answered with an `errors` envelope.
@@ -127,6 +145,34 @@ impl PricePlanError {
         }
     }
 
+    /// The API call that failed, e.g. `reset_token`; `login` for a refused sign-in.
+    pub fn call(&self) -> &'static str {
+        match self {
+            Self::Unreachable { call, .. }
+            | Self::Timeout { call }
+            | Self::SessionExpired { call }
+            | Self::Api { call, .. }
+            | Self::UnexpectedAnswer { call, .. } => call,
+            Self::SignInRefused { .. } => "login",
+        }
+    }
+
+    /// PricePlan's error codes, comma-separated, or `""` when it sent none.
+    pub fn codes(&self) -> String {
+        match self {
+            Self::Api { codes, .. } => {
+                let numbers: Vec<String> = codes.iter().map(|c| c.code().to_string()).collect();
+                numbers.join(",")
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// Whether this is a refusal remembered from moments ago, already reported.
+    pub fn is_repeated_refusal(&self) -> bool {
+        matches!(self, Self::SignInRefused { repeated: true, .. })
+    }
+
     /// Whether PricePlan did not answer in time (as opposed to answering badly).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Timeout { .. })
@@ -140,12 +186,22 @@ impl fmt::Display for PricePlanError {
                 write!(f, "PricePlan is unreachable ({call}): {cause}")
             }
             Self::Timeout { call } => write!(f, "PricePlan did not answer in time ({call})"),
-            Self::SignInRefused { repeated: false } => f.write_str(
+            Self::SignInRefused {
+                repeated: false,
+                credentials: CredentialKind::Manager,
+            } => f.write_str(
                 "PricePlan refused the Manager sign-in: check PRICEPLAN_MANAGER_LOGIN \
                  and PRICEPLAN_MANAGER_PASSWORD",
             ),
-            Self::SignInRefused { repeated: true } => {
-                f.write_str("PricePlan refused the Manager sign-in moments ago")
+            Self::SignInRefused {
+                repeated: false,
+                credentials: CredentialKind::ApiKey,
+            } => f.write_str(
+                "PricePlan refused the API key: check PRICEPLAN_API_KEY and \
+                 PRICEPLAN_API_PASSWORD",
+            ),
+            Self::SignInRefused { repeated: true, .. } => {
+                f.write_str("PricePlan refused the portal's credentials moments ago")
             }
             Self::SessionExpired { call } => {
                 write!(f, "PricePlan rejected the Manager session ({call})")
@@ -178,7 +234,7 @@ mod tests {
 
     #[test]
     fn every_known_code_maps_back_to_its_number() {
-        for code in [-1, 1, 2, 3, 4, 5, 6, 7, 13, 16, 30, 35, 36, 99] {
+        for code in [-1, 1, 2, 3, 4, 5, 6, 7, 13, 16, 30, 35, 36, 401, 99] {
             assert_eq!(ApiErrorCode::from_code(code).code(), code);
         }
     }
@@ -195,5 +251,33 @@ mod tests {
 
         assert!(line.contains("6 (object not found)"), "{line}");
         assert!(line.contains("reset_token"), "{line}");
+    }
+
+    #[test]
+    fn each_refusal_names_the_variables_to_check() {
+        let manager = PricePlanError::SignInRefused {
+            repeated: false,
+            credentials: CredentialKind::Manager,
+        };
+        let api_key = PricePlanError::SignInRefused {
+            repeated: false,
+            credentials: CredentialKind::ApiKey,
+        };
+
+        assert!(manager.to_string().contains("PRICEPLAN_MANAGER_PASSWORD"));
+        assert!(api_key.to_string().contains("PRICEPLAN_API_KEY"));
+        assert_eq!(api_key.call(), "login");
+    }
+
+    #[test]
+    fn the_codes_of_an_api_error_are_listed_for_the_log() {
+        let error = PricePlanError::Api {
+            call: "auth_key_issue",
+            status: 400,
+            codes: vec![ApiErrorCode::MissingArgument, ApiErrorCode::from_code(77)],
+        };
+
+        assert_eq!(error.codes(), "4,77");
+        assert_eq!(error.call(), "auth_key_issue");
     }
 }

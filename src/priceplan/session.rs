@@ -1,17 +1,21 @@
 //! The Manager's API session, shared by every worker of the portal.
+//!
+//! With HTTP Basic authentication the "session" is the `Authorization` value,
+//! made without a call; the same holder then remembers a refused API key.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::priceplan::PricePlanError;
+use crate::priceplan::{CredentialKind, PricePlanError};
 use crate::secret::Secret;
 
 /// How long a refused sign-in is remembered before PricePlan is asked again.
 const REFUSAL_BACKOFF: Duration = Duration::from_secs(10);
 
-/// The cookies of a signed-in Manager, ready for a `Cookie` header.
+/// The credentials of the portal: the cookies of a signed-in Manager, ready
+/// for a `Cookie` header, or the value of a Basic `Authorization` header.
 #[derive(Debug)]
 pub struct ManagerSession {
     cookie_header: Secret<String>,
@@ -19,7 +23,7 @@ pub struct ManagerSession {
 }
 
 impl ManagerSession {
-    /// The value of the `Cookie` header that carries this session.
+    /// The value of the header (`Cookie` or `Authorization`) that carries this session.
     pub fn cookie_header(&self) -> &str {
         self.cookie_header.expose()
     }
@@ -30,7 +34,7 @@ impl ManagerSession {
 #[derive(Debug, Default)]
 pub struct ManagerSessions {
     current: Mutex<Option<Arc<ManagerSession>>>,
-    refused_at: Mutex<Option<Instant>>,
+    refused: Mutex<Option<(Instant, CredentialKind)>>,
     sign_in: tokio::sync::Mutex<()>,
     generations: AtomicU64,
 }
@@ -55,19 +59,37 @@ impl ManagerSessions {
         if let Some(session) = self.current() {
             return Ok(session);
         }
-        if self.refused_recently() {
-            return Err(PricePlanError::SignInRefused { repeated: true });
+        if let Some(credentials) = self.refused_recently() {
+            return Err(PricePlanError::SignInRefused {
+                repeated: true,
+                credentials,
+            });
         }
 
         match sign_in().await {
             Ok(cookie_header) => Ok(self.store(cookie_header)),
             Err(error) => {
-                if matches!(error, PricePlanError::SignInRefused { .. }) {
-                    *lock(&self.refused_at) = Some(Instant::now());
+                if let PricePlanError::SignInRefused { credentials, .. } = error {
+                    *lock(&self.refused) = Some((Instant::now(), credentials));
                 }
                 Err(error)
             }
         }
+    }
+
+    /// Drops `session` because PricePlan refused its credentials, and remembers
+    /// the refusal for a while. Returns whether this caller was the first to
+    /// learn it, so that a burst of refused calls is reported once.
+    pub fn refuse(&self, session: &ManagerSession, credentials: CredentialKind) -> bool {
+        let mut current = lock(&self.current);
+        let first = current
+            .as_ref()
+            .is_some_and(|c| c.generation == session.generation);
+        if first {
+            *current = None;
+            *lock(&self.refused) = Some((Instant::now(), credentials));
+        }
+        first
     }
 
     /// Drops `session` if it is still the current one, so that the next
@@ -92,12 +114,14 @@ impl ManagerSessions {
             generation: self.generations.fetch_add(1, Ordering::Relaxed),
         });
         *lock(&self.current) = Some(Arc::clone(&session));
-        *lock(&self.refused_at) = None;
+        *lock(&self.refused) = None;
         session
     }
 
-    fn refused_recently(&self) -> bool {
-        lock(&self.refused_at).is_some_and(|at| at.elapsed() < REFUSAL_BACKOFF)
+    fn refused_recently(&self) -> Option<CredentialKind> {
+        lock(&self.refused)
+            .filter(|(at, _)| at.elapsed() < REFUSAL_BACKOFF)
+            .map(|(_, credentials)| credentials)
     }
 }
 
@@ -160,7 +184,12 @@ mod tests {
     #[actix_web::test]
     async fn a_refused_sign_in_is_not_retried_at_once() {
         let sessions = ManagerSessions::default();
-        let refused = || async { Err(PricePlanError::SignInRefused { repeated: false }) };
+        let refused = || async {
+            Err(PricePlanError::SignInRefused {
+                repeated: false,
+                credentials: CredentialKind::Manager,
+            })
+        };
         let _ = sessions.get_or_sign_in(refused).await;
 
         let again = sessions
@@ -169,7 +198,32 @@ mod tests {
 
         assert!(matches!(
             again,
-            Err(PricePlanError::SignInRefused { repeated: true })
+            Err(PricePlanError::SignInRefused { repeated: true, .. })
+        ));
+    }
+
+    #[actix_web::test]
+    async fn a_refused_api_key_is_reported_by_the_first_caller_only() {
+        let sessions = ManagerSessions::default();
+        let basic = sessions
+            .get_or_sign_in(|| async { Ok("Basic a2V5OnB3".to_string()) })
+            .await
+            .unwrap();
+
+        let first = sessions.refuse(&basic, CredentialKind::ApiKey);
+        let second = sessions.refuse(&basic, CredentialKind::ApiKey);
+        let later = sessions
+            .get_or_sign_in(|| async { Ok("Basic a2V5OnB3".to_string()) })
+            .await;
+
+        assert!(first);
+        assert!(!second);
+        assert!(matches!(
+            later,
+            Err(PricePlanError::SignInRefused {
+                repeated: true,
+                credentials: CredentialKind::ApiKey
+            })
         ));
     }
 }

@@ -5,8 +5,9 @@
 //!
 //! - the API under `/api/` (see [`api`] for the calls), answering the PricePlan envelope
 //!   `{"success": true, "data": ...}` or `{"success": false, "errors": [{"code", "message"}]}`;
-//!   a call without a valid `sessionid` cookie gets HTTP 401 with error code
-//!   [`NOT_AUTHENTICATED`] and the message "not authenticated";
+//!   a call without a valid `sessionid` cookie or the right API key and password (HTTP Basic
+//!   authentication) gets HTTP 401 with error code [`NOT_AUTHENTICATED`] and the message
+//!   "not authenticated";
 //! - the customer cabinet: `/auth-key/TOKEN/` (the one-time sign-in link) and `/cabinet/`;
 //! - `/static/…`: the iframe-resizer v4 child script and the cabinet's CSS and JS;
 //! - `/`: a page saying what this is;
@@ -41,6 +42,10 @@ use state::State;
 pub const DEMO_MANAGER_LOGIN: &str = "manager@sandbox.example";
 /// Password of the demo Manager service user.
 pub const DEMO_MANAGER_PASSWORD: &str = "sandbox-manager-password";
+/// API key that the sandbox accepts with HTTP Basic authentication by default.
+pub const DEMO_API_KEY: &str = "sandbox-api-key";
+/// API password that goes with [`DEMO_API_KEY`].
+pub const DEMO_API_PASSWORD: &str = "sandbox-api-password";
 /// Id of the seeded demo client, "Demo Customer LLC".
 pub const DEMO_CLIENT_ID: i64 = 101;
 /// Id of the PricePlan user attached to the demo client.
@@ -57,6 +62,8 @@ pub struct Sandbox {
 struct Inner {
     manager_login: String,
     manager_password: String,
+    /// The whole `Basic` credentials part that API calls may carry instead of a session.
+    basic_credentials: String,
     token_lifetime: Duration,
     state: Mutex<State>,
 }
@@ -77,6 +84,10 @@ pub struct SandboxStats {
     pub logins: u64,
     /// `POST /api/login` calls that did not (wrong credentials or a malformed body).
     pub failed_logins: u64,
+    /// API calls accepted with HTTP Basic authentication (API key and password).
+    pub basic_auth_calls: u64,
+    /// API calls refused because their Basic credentials were wrong.
+    pub refused_basic_auths: u64,
     /// Signed-in calls to `reset_token`, whatever their outcome.
     pub reset_token_calls: u64,
     /// Signed-in `GET` calls to `auth-key`, whatever their outcome.
@@ -109,10 +120,15 @@ impl Sandbox {
     pub fn new(settings: SandboxSettings) -> Self {
         let mut state = State::new(cabinet::clean_origins(settings.allowed_origins));
         state.add_client(DEMO_CLIENT_NAME, 1, Map::new());
+        let basic = crate::http_auth::basic_header(&settings.api_key, &settings.api_password);
+        let basic_credentials = crate::http_auth::basic_credentials(&basic)
+            .unwrap_or_default()
+            .to_owned();
         Self {
             inner: Arc::new(Inner {
                 manager_login: settings.manager_login,
                 manager_password: settings.manager_password,
+                basic_credentials,
                 token_lifetime: settings.token_lifetime,
                 state: Mutex::new(state),
             }),

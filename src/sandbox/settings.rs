@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::{DEMO_MANAGER_LOGIN, DEMO_MANAGER_PASSWORD, origin};
+use super::{DEMO_API_KEY, DEMO_API_PASSWORD, DEMO_MANAGER_LOGIN, DEMO_MANAGER_PASSWORD, origin};
 
 /// The portal origin allowed by default when `SANDBOX_ALLOWED_ORIGINS` is unset.
 const DEFAULT_ALLOWED_ORIGIN: &str = "http://127.0.0.1:8080";
@@ -18,6 +18,10 @@ pub struct SandboxSettings {
     pub manager_login: String,
     /// Password of that user; never printed by `Debug`.
     pub manager_password: String,
+    /// API key that HTTP Basic authentication accepts instead of a Manager session.
+    pub api_key: String,
+    /// Password that goes with the API key; never printed by `Debug`.
+    pub api_password: String,
     /// Origins allowed to embed the cabinet ("available domains"), e.g.
     /// "http://127.0.0.1:8080"; "*" allows any.
     pub allowed_origins: Vec<String>,
@@ -30,6 +34,8 @@ impl fmt::Debug for SandboxSettings {
         f.debug_struct("SandboxSettings")
             .field("manager_login", &self.manager_login)
             .field("manager_password", &"[redacted]")
+            .field("api_key", &self.api_key)
+            .field("api_password", &"[redacted]")
             .field("allowed_origins", &self.allowed_origins)
             .field("token_lifetime", &self.token_lifetime)
             .finish()
@@ -42,12 +48,15 @@ impl SandboxSettings {
         Self {
             manager_login: DEMO_MANAGER_LOGIN.to_owned(),
             manager_password: DEMO_MANAGER_PASSWORD.to_owned(),
+            api_key: DEMO_API_KEY.to_owned(),
+            api_password: DEMO_API_PASSWORD.to_owned(),
             allowed_origins: vec![portal_origin.to_owned()],
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 
-    /// Reads `SANDBOX_MANAGER_LOGIN`, `SANDBOX_MANAGER_PASSWORD`, `SANDBOX_ALLOWED_ORIGINS`
+    /// Reads `SANDBOX_MANAGER_LOGIN`, `SANDBOX_MANAGER_PASSWORD`, `SANDBOX_API_KEY`,
+    /// `SANDBOX_API_PASSWORD`, `SANDBOX_ALLOWED_ORIGINS`
     /// (comma-separated) and `SANDBOX_TOKEN_LIFETIME_SECS` through `var` (a lookup
     /// function, so the caller decides where values come from); each unset one takes the
     /// demo default (allowed origins default: `http://127.0.0.1:8080`).
@@ -61,6 +70,12 @@ impl SandboxSettings {
         }
         if let Some(password) = var("SANDBOX_MANAGER_PASSWORD") {
             settings.manager_password = non_empty("SANDBOX_MANAGER_PASSWORD", password)?;
+        }
+        if let Some(key) = var("SANDBOX_API_KEY") {
+            settings.api_key = non_empty("SANDBOX_API_KEY", key)?;
+        }
+        if let Some(password) = var("SANDBOX_API_PASSWORD") {
+            settings.api_password = non_empty("SANDBOX_API_PASSWORD", password)?;
         }
         if let Some(origins) = var("SANDBOX_ALLOWED_ORIGINS") {
             settings.allowed_origins = parse_origins(&origins)?;
@@ -139,6 +154,8 @@ mod tests {
         let settings = settings.unwrap();
         assert_eq!(settings.manager_login, DEMO_MANAGER_LOGIN);
         assert_eq!(settings.manager_password, DEMO_MANAGER_PASSWORD);
+        assert_eq!(settings.api_key, DEMO_API_KEY);
+        assert_eq!(settings.api_password, DEMO_API_PASSWORD);
         assert_eq!(settings.allowed_origins, vec!["http://127.0.0.1:8080"]);
         assert_eq!(settings.token_lifetime, Duration::from_secs(300));
     }
@@ -148,6 +165,8 @@ mod tests {
         let lookup = vars(&[
             ("SANDBOX_MANAGER_LOGIN", "m@x"),
             ("SANDBOX_MANAGER_PASSWORD", "pw"),
+            ("SANDBOX_API_KEY", "k"),
+            ("SANDBOX_API_PASSWORD", "kp"),
             ("SANDBOX_ALLOWED_ORIGINS", "http://a.example, *"),
             ("SANDBOX_TOKEN_LIFETIME_SECS", "7"),
         ]);
@@ -156,6 +175,8 @@ mod tests {
 
         assert_eq!(settings.manager_login, "m@x");
         assert_eq!(settings.manager_password, "pw");
+        assert_eq!(settings.api_key, "k");
+        assert_eq!(settings.api_password, "kp");
         assert_eq!(settings.allowed_origins, vec!["http://a.example", "*"]);
         assert_eq!(settings.token_lifetime, Duration::from_secs(7));
     }
@@ -168,6 +189,7 @@ mod tests {
             ("SANDBOX_ALLOWED_ORIGINS", "http://a/b"),
             ("SANDBOX_ALLOWED_ORIGINS", " , "),
             ("SANDBOX_MANAGER_PASSWORD", ""),
+            ("SANDBOX_API_PASSWORD", " "),
         ];
         for (name, value) in cases {
             let error = SandboxSettings::from_vars(vars(&[(name, value)])).unwrap_err();
@@ -185,5 +207,6 @@ mod tests {
 
         assert!(printed.contains("[redacted]"));
         assert!(!printed.contains(DEMO_MANAGER_PASSWORD));
+        assert!(!printed.contains(DEMO_API_PASSWORD));
     }
 }

@@ -183,7 +183,10 @@ async fn a_priceplan_that_is_down_gives_the_frame_an_error_page() {
 async fn a_wrong_manager_password_gives_the_error_page_and_is_not_retried_in_a_burst() {
     let portal = spawn_portal_with(|settings| {
         if let PricePlanTarget::Remote(priceplan) = &mut settings.priceplan {
-            priceplan.manager_password = "wrong password".to_string().into();
+            priceplan.auth = priceplan_portal::config::PricePlanAuth::Manager {
+                login: priceplan_portal::sandbox::DEMO_MANAGER_LOGIN.into(),
+                password: "wrong password".to_string().into(),
+            };
         }
     })
     .await;

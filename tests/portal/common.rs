@@ -12,7 +12,9 @@ use std::time::Duration;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
-use priceplan_portal::config::{PricePlanSettings, PricePlanTarget, Settings, TokenMode};
+use priceplan_portal::config::{
+    OperationsSettings, PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings, TokenMode,
+};
 use priceplan_portal::priceplan::{CustomerIds, PricePlanShared};
 use priceplan_portal::sandbox::{self, Sandbox, SandboxSettings};
 use priceplan_portal::secret::Secret;
@@ -58,12 +60,15 @@ pub fn settings_for(url: &str, database_url: String) -> Settings {
         priceplan: PricePlanTarget::Remote(PricePlanSettings {
             api_url: url.into(),
             public_url: url.into(),
-            manager_login: sandbox::DEMO_MANAGER_LOGIN.into(),
-            manager_password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
+            auth: PricePlanAuth::Manager {
+                login: sandbox::DEMO_MANAGER_LOGIN.into(),
+                password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
+            },
             token_mode: TokenMode::UserResetToken,
             connect_timeout: Duration::from_secs(2),
             request_timeout: Duration::from_secs(3),
         }),
+        operations: OperationsSettings::default(),
     }
 }
 

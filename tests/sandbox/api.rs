@@ -247,6 +247,8 @@ async fn stats_count_every_kind_of_call() {
     let expected = SandboxStats {
         logins: 2,
         failed_logins: 1,
+        basic_auth_calls: 0,
+        refused_basic_auths: 0,
         reset_token_calls: 1,
         auth_key_reads: 1,
         auth_key_issues: 1,

@@ -9,8 +9,9 @@
 //! | `POST /api/clients/` `{"name", "type", "values"}` | the new client |
 //! | `GET /api/clients/CLIENT_ID[/]` | `{"id", "name", "type", "balance", "user_id", "values"}` |
 //!
-//! Every call but the login needs the `sessionid` cookie of a login; without a valid one
-//! the answer is HTTP 401 with code [`super::NOT_AUTHENTICATED`]. Unknown ids give HTTP 404
+//! Every call but the login needs the `sessionid` cookie of a login, or the API key and
+//! password as HTTP Basic authentication; without either the answer is HTTP 401 with code
+//! [`super::NOT_AUTHENTICATED`]. Unknown ids give HTTP 404
 //! with code 6, bad input HTTP 400 with code 2, 3, 4 or 7. While a [`super::Fault`] is set,
 //! it replaces (or delays) every answer here, the login's included.
 
