@@ -181,7 +181,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|elapsed| millis(elapsed))
+        .map(millis)
         .unwrap_or_default()
 }
 
