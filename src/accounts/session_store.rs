@@ -36,7 +36,11 @@ impl SqliteSessionStore {
             .bind(expires_at(ttl))
             .execute(&self.db)
             .await?;
-        if self.saves.fetch_add(1, Ordering::Relaxed).is_multiple_of(CLEANUP_EVERY) {
+        if self
+            .saves
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(CLEANUP_EVERY)
+        {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= unixepoch()")
                 .execute(&self.db)
                 .await?;
