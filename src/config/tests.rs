@@ -1,6 +1,7 @@
 //! Reading settings from variables.
 
 use super::*;
+use crate::sandbox;
 use std::collections::HashMap;
 
 fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
