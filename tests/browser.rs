@@ -12,5 +12,6 @@ mod browser {
     pub mod housekeeping;
     pub mod journeys;
     pub mod portal;
+    mod resize;
     pub mod session;
 }
