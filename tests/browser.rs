@@ -8,6 +8,7 @@
 mod browser {
     mod accounts;
     mod cabinet;
+    mod console;
     pub mod driver;
     pub mod housekeeping;
     pub mod journeys;
