@@ -6,11 +6,13 @@ use actix_web::{HttpResponse, web};
 
 const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
+const SVG: &str = "image/svg+xml";
 
 /// Path under `/static/`, content type and content of each file.
 const FILES: &[(&str, &str, &[u8])] = &[
     ("portal.css", CSS, include_bytes!("../static/portal.css")),
     ("cabinet.js", JS, include_bytes!("../static/cabinet.js")),
+    ("favicon.svg", SVG, include_bytes!("../static/favicon.svg")),
     (
         "vendor/iframe-resizer/iframeResizer.min.js",
         JS,

@@ -148,3 +148,23 @@ async fn the_cabinet_page_sends_visitors_to_sign_in_and_back() {
     assert!(sign_in_page.body.contains("name=\"next\" value=\"/pa\""));
     assert_eq!(answer.location(), "/pa");
 }
+
+#[actix_web::test]
+async fn pages_name_an_icon_that_the_portal_serves() {
+    let portal = spawn_portal().await;
+    let browser = portal.browser();
+
+    let page = browser.get("/sign-in").await;
+    let icon = browser.get("/static/favicon.svg").await;
+
+    assert!(
+        page.body
+            .contains(r#"<link rel="icon" href="/static/favicon.svg""#)
+    );
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(
+        icon.header(actix_web::http::header::CONTENT_TYPE),
+        "image/svg+xml"
+    );
+    assert!(icon.body.starts_with("<svg"));
+}

@@ -12,12 +12,9 @@ use std::time::Duration;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
-use priceplan_portal::config::{
-    OperationsSettings, PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings, TokenMode,
-};
+use priceplan_portal::config::Settings;
 use priceplan_portal::priceplan::{CustomerIds, PricePlanShared};
 use priceplan_portal::sandbox::{self, Sandbox, SandboxSettings};
-use priceplan_portal::secret::Secret;
 use priceplan_portal::startup::{Application, origin_of};
 use sqlx::SqlitePool;
 
@@ -43,33 +40,26 @@ pub fn spawn_sandbox() -> (Sandbox, String) {
     (sandbox, url)
 }
 
-/// Settings for a portal on a random port that uses the PricePlan at `url`.
+/// Settings for a portal on a random port that uses the PricePlan at `url`,
+/// read the way the portal reads its environment.
 pub fn settings_for(url: &str, database_url: String) -> Settings {
-    Settings {
-        listen: "127.0.0.1:0".parse().expect("an address"),
-        database_url,
-        session_key: Some(
-            priceplan_portal::config::SessionKey::parse(SESSION_KEY).expect("a valid key"),
-        ),
-        secure_cookies: false,
-        session_idle: Duration::from_secs(30 * 60),
-        session_lifetime: Duration::from_secs(12 * 3600),
-        trust_forwarded_for: false,
-        cabinet_prefix: "/pa".into(),
-        demo: false,
-        priceplan: PricePlanTarget::Remote(PricePlanSettings {
-            api_url: url.into(),
-            public_url: url.into(),
-            auth: PricePlanAuth::Manager {
-                login: sandbox::DEMO_MANAGER_LOGIN.into(),
-                password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
-            },
-            token_mode: TokenMode::UserResetToken,
-            connect_timeout: Duration::from_secs(2),
-            request_timeout: Duration::from_secs(3),
-        }),
-        operations: OperationsSettings::default(),
-    }
+    let vars = [
+        ("PORTAL_LISTEN", "127.0.0.1:0"),
+        ("PORTAL_DATABASE_URL", &database_url),
+        ("PORTAL_SESSION_KEY", SESSION_KEY),
+        ("PORTAL_SECURE_COOKIES", "false"),
+        ("PRICEPLAN_URL", url),
+        ("PRICEPLAN_MANAGER_LOGIN", sandbox::DEMO_MANAGER_LOGIN),
+        ("PRICEPLAN_MANAGER_PASSWORD", sandbox::DEMO_MANAGER_PASSWORD),
+        ("PRICEPLAN_CONNECT_TIMEOUT_MS", "2000"),
+        ("PRICEPLAN_TIMEOUT_MS", "3000"),
+    ];
+    Settings::from_vars(|name| {
+        vars.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    })
+    .expect("valid test settings")
 }
 
 /// Starts a sandbox and a portal using it.
