@@ -231,6 +231,9 @@ fn hint(error: &PricePlanError) -> &'static str {
         PricePlanError::SignInRefused { .. } | PricePlanError::SessionExpired { .. } => {
             "check the credentials named above"
         }
+        PricePlanError::Forbidden { .. } => {
+            "give the Manager user the right to issue cabinet tokens in PricePlan"
+        }
         PricePlanError::Api { codes, .. } if codes.contains(&ApiErrorCode::ObjectNotFound) => {
             "PricePlan has no such id: take it from the PricePlan back office"
         }

@@ -178,6 +178,9 @@ impl PricePlanClient {
                 }
                 Err(error)
             }
+            Err(PricePlanError::SessionExpired { .. }) if session.renewal_futile() => {
+                Err(PricePlanError::Forbidden { call: call.name })
+            }
             Err(PricePlanError::SessionExpired { .. }) => {
                 tracing::info!(
                     call = call.name,
@@ -185,7 +188,13 @@ impl PricePlanClient {
                 );
                 sessions.forget(&session);
                 let renewed = sessions.get_or_sign_in(|| self.sign_in()).await?;
-                self.send(call, renewed.cookie_header()).await
+                match self.send(call, renewed.cookie_header()).await {
+                    Err(PricePlanError::SessionExpired { .. }) => {
+                        renewed.refused_when_new();
+                        Err(PricePlanError::Forbidden { call: call.name })
+                    }
+                    answer => answer,
+                }
             }
             answer => answer,
         }

@@ -118,6 +118,9 @@ pub enum PricePlanError {
     },
     /// PricePlan no longer accepts the Manager session.
     SessionExpired { call: &'static str },
+    /// PricePlan refuses the call even with a Manager session signed in
+    /// for it: the Manager most likely lacks a right.
+    Forbidden { call: &'static str },
     /// PricePlan answered with an `errors` envelope.
     Api {
         call: &'static str,
@@ -140,6 +143,7 @@ impl PricePlanError {
             Self::Timeout { .. } => "timeout",
             Self::SignInRefused { .. } => "sign_in_refused",
             Self::SessionExpired { .. } => "session_expired",
+            Self::Forbidden { .. } => "forbidden",
             Self::Api { .. } => "api_error",
             Self::UnexpectedAnswer { .. } => "unexpected_answer",
         }
@@ -151,6 +155,7 @@ impl PricePlanError {
             Self::Unreachable { call, .. }
             | Self::Timeout { call }
             | Self::SessionExpired { call }
+            | Self::Forbidden { call }
             | Self::Api { call, .. }
             | Self::UnexpectedAnswer { call, .. } => call,
             Self::SignInRefused { .. } => "login",
@@ -206,6 +211,11 @@ impl fmt::Display for PricePlanError {
             Self::SessionExpired { call } => {
                 write!(f, "PricePlan rejected the Manager session ({call})")
             }
+            Self::Forbidden { call } => write!(
+                f,
+                "PricePlan refused the call even with a new Manager session: \
+                 check the Manager user's rights in PricePlan ({call})"
+            ),
             Self::Api {
                 call,
                 status,

@@ -20,9 +20,24 @@ const REFUSAL_BACKOFF: Duration = Duration::from_secs(10);
 pub struct ManagerSession {
     cookie_header: Secret<String>,
     generation: u64,
+    /// When a call was refused although this session had just been signed
+    /// in for it.
+    refused_when_new: Mutex<Option<Instant>>,
 }
 
 impl ManagerSession {
+    /// Notes that PricePlan refused a call made right after this session's
+    /// sign-in: signing in again would not help.
+    pub fn refused_when_new(&self) {
+        *lock(&self.refused_when_new) = Some(Instant::now());
+    }
+
+    /// Whether a call was refused right after this session's sign-in, a
+    /// short while ago; until then, refusals are not worth a new sign-in.
+    pub fn renewal_futile(&self) -> bool {
+        lock(&self.refused_when_new).is_some_and(|at| at.elapsed() < REFUSAL_BACKOFF)
+    }
+
     /// The value of the header (`Cookie` or `Authorization`) that carries this session.
     pub fn cookie_header(&self) -> &str {
         self.cookie_header.expose()
@@ -111,6 +126,7 @@ impl ManagerSessions {
     fn store(&self, cookie_header: String) -> Arc<ManagerSession> {
         let session = Arc::new(ManagerSession {
             cookie_header: Secret::new(cookie_header),
+            refused_when_new: Mutex::new(None),
             generation: self.generations.fetch_add(1, Ordering::Relaxed),
         });
         *lock(&self.current) = Some(Arc::clone(&session));

@@ -235,6 +235,8 @@ enum DoubleAnswer {
     Oversized,
     /// First HTTP 200 with the not-signed-in error code, then a token.
     NotSignedInOnce,
+    /// Always HTTP 403, as for a Manager without the right.
+    AlwaysForbidden,
 }
 
 /// A stand-in PricePlan on loopback whose login always works and whose
@@ -289,6 +291,8 @@ fn double_token_answer(behaviour: DoubleAnswer, call: usize) -> HttpResponse {
         DoubleAnswer::NotSignedInOnce => HttpResponse::Ok()
             .content_type("application/json")
             .body(token),
+        DoubleAnswer::AlwaysForbidden => HttpResponse::Forbidden()
+            .json(serde_json::json!({"success": false, "errors": [{"code": 30}]})),
     }
 }
 
@@ -324,4 +328,21 @@ async fn an_errors_answer_saying_not_signed_in_renews_the_session_even_with_stat
     assert_eq!(answer.status, StatusCode::FOUND);
     assert!(answer.location().ends_with("/auth-key/double-token-123/"));
     assert_eq!(logins.load(Ordering::SeqCst), 2);
+}
+
+#[actix_web::test]
+async fn a_call_refused_even_with_a_new_session_does_not_sign_in_on_every_frame_load() {
+    let (url, logins) = spawn_double(DoubleAnswer::AlwaysForbidden);
+    let portal = portal_against(&url).await;
+    let (browser, _) = portal.linked_browser().await;
+
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(browser.get("/pa/redirect-to-pp").await.status);
+    }
+
+    assert!(statuses.iter().all(|status| *status == StatusCode::BAD_GATEWAY));
+    assert_eq!(logins.load(Ordering::SeqCst), 2);
+    let reset_token = &portal.priceplan.stats().per_call()["reset_token"];
+    assert_eq!(reset_token.failures.get("session_expired"), Some(&7), "one retry in all");
 }
