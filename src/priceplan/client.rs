@@ -1,6 +1,7 @@
 //! The HTTP client that authenticates to PricePlan and asks it for tokens.
 
-use std::sync::{Arc, Once};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Once};
 use std::time::Instant;
 
 use awc::http::{Method, StatusCode, header};
@@ -30,6 +31,8 @@ pub struct PricePlanShared {
     settings: PricePlanSettings,
     sessions: ManagerSessions,
     stats: CallStats,
+    /// Per client, the fingerprint of the last login key handed to a browser.
+    handed_out_keys: Mutex<HashMap<i64, [u8; 32]>>,
 }
 
 impl PricePlanShared {
@@ -39,6 +42,7 @@ impl PricePlanShared {
             settings,
             sessions: ManagerSessions::default(),
             stats: CallStats::default(),
+            handed_out_keys: Mutex::default(),
         })
     }
 
@@ -136,7 +140,8 @@ impl PricePlanClient {
     }
 
     /// The client's login key: the current one when it stays valid long
-    /// enough, else a new one.
+    /// enough and no browser got it yet from this portal, else a new one.
+    /// So two frame loads (a reload, a second tab) never share a key.
     pub async fn token_for_client(&self, client_id: i64) -> Result<OneTimeToken, PricePlanError> {
         let path = format!("/api/clients/{client_id}/auth-key/");
         let read = ApiCall {
@@ -147,7 +152,10 @@ impl PricePlanClient {
         };
         let current = self.signed_in(&read).await?;
         if super::auth_key::is_usable(&current) {
-            return token_at(&current, "key", read.name);
+            let key = token_at(&current, "key", read.name)?;
+            if self.hand_out(client_id, &key) {
+                return Ok(key);
+            }
         }
 
         let issue = ApiCall {
@@ -157,7 +165,19 @@ impl PricePlanClient {
             body: Some(json!({})),
         };
         let issued = self.signed_in(&issue).await?;
-        token_at(&issued, "key", issue.name)
+        let key = token_at(&issued, "key", issue.name)?;
+        self.hand_out(client_id, &key);
+        Ok(key)
+    }
+
+    /// Records `key` as handed out for the client; `false` if it already was.
+    fn hand_out(&self, client_id: i64, key: &OneTimeToken) -> bool {
+        let mut handed_out = self
+            .shared
+            .handed_out_keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        handed_out.insert(client_id, key.fingerprint()) != Some(key.fingerprint())
     }
 
     /// Makes `call` with the portal's credentials, signing in first when

@@ -16,6 +16,12 @@ impl OneTimeToken {
         valid.then(|| Self(value.to_string()))
     }
 
+    /// A digest that tells tokens apart without keeping them.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.0.as_bytes()).into()
+    }
+
     /// The cabinet URL that consumes this token, under `cabinet_url`.
     pub fn sign_in_url(&self, cabinet_url: &str) -> String {
         format!("{cabinet_url}/auth-key/{}/", self.0)

@@ -255,3 +255,21 @@ async fn the_portal_starts_on_an_empty_database_file_and_applies_migrations() {
 
     assert_eq!(portal.user_count().await, 0);
 }
+
+#[actix_web::test]
+async fn in_auth_key_mode_two_quick_frame_loads_get_different_keys() {
+    let portal = spawn_portal_with(|settings| {
+        if let PricePlanTarget::Remote(priceplan) = &mut settings.priceplan {
+            priceplan.token_mode = priceplan_portal::config::TokenMode::ClientAuthKey;
+        }
+    })
+    .await;
+    let (browser, _) = portal.linked_browser().await;
+
+    let first = browser.get("/pa/redirect-to-pp").await;
+    let second = browser.get("/pa/redirect-to-pp").await;
+
+    assert_ne!(first.location(), second.location());
+    assert_eq!(open_cabinet(&portal, second.location()).await.status, StatusCode::FOUND);
+    assert_eq!(open_cabinet(&portal, first.location()).await.status, StatusCode::GONE);
+}
