@@ -19,6 +19,8 @@ const DEMO_NAME: &str = "Demo Customer";
 pub enum DemoAccountError {
     /// Outside demo mode the database still holds the demo account.
     PresentOutsideDemo,
+    /// Demo mode was pointed at something other than the sandbox.
+    NotASandbox(String),
     /// The database or the password hashing failed.
     Failed(String),
 }
@@ -30,6 +32,11 @@ impl std::fmt::Display for DemoAccountError {
                 f,
                 "the database holds the demo account {DEMO_EMAIL}, whose password is public; \
                  delete it (DELETE FROM users WHERE email = '{DEMO_EMAIL}') or use a new database"
+            ),
+            Self::NotASandbox(url) => write!(
+                f,
+                "demo mode runs only against the PricePlan sandbox, and {url} does not answer \
+                 as one; unset PORTAL_DEMO to use a real PricePlan"
             ),
             Self::Failed(cause) => write!(f, "could not set up the demo account: {cause}"),
         }
@@ -75,5 +82,37 @@ pub async fn refuse_account(db: &SqlitePool) -> Result<(), DemoAccountError> {
         Ok(None) => Ok(()),
         Ok(Some(_)) => Err(DemoAccountError::PresentOutsideDemo),
         Err(error) => Err(DemoAccountError::Failed(error.to_string())),
+    }
+}
+
+/// How long start-up waits for a sandbox started alongside (docker-compose).
+const SANDBOX_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Fails unless the PricePlan at `api_url` is the sandbox. Demo mode seeds
+/// an account with a published password: pointed at a real PricePlan, it
+/// would open a real client's cabinet to anyone who read the README.
+pub async fn require_sandbox(api_url: &str) -> Result<(), DemoAccountError> {
+    let client = awc::Client::builder()
+        .timeout(std::time::Duration::from_secs(2))
+        .finish();
+    let url = format!("{api_url}/_sandbox/stats");
+    let started = std::time::Instant::now();
+    loop {
+        let answer = match client.get(&url).send().await {
+            Ok(mut response) if response.status().is_success() => {
+                let stats = response.json::<crate::sandbox::SandboxStats>().await;
+                Some(stats.is_ok())
+            }
+            Ok(_) => Some(false),
+            Err(_) => None,
+        };
+        match answer {
+            Some(true) => return Ok(()),
+            Some(false) => return Err(DemoAccountError::NotASandbox(api_url.to_string())),
+            None if started.elapsed() > SANDBOX_WAIT => {
+                return Err(DemoAccountError::NotASandbox(api_url.to_string()));
+            }
+            None => actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await,
+        }
     }
 }

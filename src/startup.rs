@@ -15,13 +15,12 @@ use sqlx::SqlitePool;
 
 use crate::accounts::{ClientAddress, HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
 use crate::cabinet::CabinetSettings;
-use crate::config::{PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings, TokenMode};
+use crate::config::{PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings};
 use crate::health::ReadyChecks;
 use crate::metrics::{MetricsAccess, RequestMetrics};
 use crate::priceplan::{PricePlanClient, PricePlanShared};
 use crate::sandbox::{Sandbox, SandboxSettings};
-use crate::secret::Secret;
-use crate::{accounts, cabinet, database, demo, health, metrics, pages, sandbox};
+use crate::{accounts, cabinet, database, demo, health, metrics, pages};
 use crate::{static_files, telemetry};
 
 /// Security headers for every portal response that sets none of its own.
@@ -65,11 +64,19 @@ impl Application {
 
         let (priceplan_settings, sandbox) = match &settings.priceplan {
             PricePlanTarget::Remote(priceplan) => (priceplan.clone(), None),
-            PricePlanTarget::Demo { sandbox_listen } => {
-                let (priceplan, sandbox) = start_sandbox(*sandbox_listen, address)?;
+            PricePlanTarget::Demo {
+                sandbox_listen,
+                priceplan,
+            } => {
+                let (priceplan, sandbox) = start_sandbox(*sandbox_listen, address, priceplan)?;
                 (priceplan, Some(sandbox))
             }
         };
+        if settings.is_demo() && sandbox.is_none() {
+            demo::require_sandbox(&priceplan_settings.api_url)
+                .await
+                .map_err(|e| StartupError(e.to_string()))?;
+        }
         if settings.is_demo() {
             demo::seed_account(&db)
                 .await
@@ -231,6 +238,7 @@ fn session_key(settings: &Settings) -> Key {
 fn start_sandbox(
     listen: SocketAddr,
     portal: SocketAddr,
+    configured: &PricePlanSettings,
 ) -> Result<(PricePlanSettings, (Sandbox, SocketAddr, Server)), StartupError> {
     let listener = bind(listen, "PORTAL_SANDBOX_LISTEN")?;
     let address = local_addr(&listener)?;
@@ -241,6 +249,20 @@ fn start_sandbox(
             .allowed_origins
             .push(format!("http://localhost:{}", portal.port()));
     }
+    // The sandbox accepts the credentials the portal is configured with.
+    match &configured.auth {
+        PricePlanAuth::Manager { login, password } => {
+            sandbox_settings.manager_login = login.clone();
+            sandbox_settings.manager_password = password.expose().clone();
+        }
+        PricePlanAuth::Basic {
+            api_key,
+            api_password,
+        } => {
+            sandbox_settings.api_key = api_key.clone();
+            sandbox_settings.api_password = api_password.expose().clone();
+        }
+    }
     let sandbox = Sandbox::new(sandbox_settings);
     let server = sandbox
         .serve(listener)
@@ -250,13 +272,7 @@ fn start_sandbox(
     let priceplan = PricePlanSettings {
         api_url: url.clone(),
         public_url: url,
-        auth: PricePlanAuth::Manager {
-            login: sandbox::DEMO_MANAGER_LOGIN.into(),
-            password: Secret::new(sandbox::DEMO_MANAGER_PASSWORD.into()),
-        },
-        token_mode: TokenMode::UserResetToken,
-        connect_timeout: std::time::Duration::from_secs(3),
-        request_timeout: std::time::Duration::from_secs(10),
+        ..configured.clone()
     };
     Ok((priceplan, (sandbox, address, server)))
 }

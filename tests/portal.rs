@@ -4,6 +4,7 @@ mod portal {
     pub mod accounts;
     pub mod cabinet;
     pub mod common;
+    pub mod demo;
     pub mod doctor;
     pub mod fuzz;
     pub mod logs;

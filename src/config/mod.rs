@@ -72,7 +72,12 @@ impl Default for OperationsSettings {
 #[derive(Clone, Debug)]
 pub enum PricePlanTarget {
     /// No PricePlan configured: start the built-in sandbox on this address.
-    Demo { sandbox_listen: SocketAddr },
+    Demo {
+        sandbox_listen: SocketAddr,
+        /// How to talk to the sandbox: token mode and timeouts as
+        /// configured; its URL and Manager are filled in when it starts.
+        priceplan: PricePlanSettings,
+    },
     /// A PricePlan account (or a sandbox started elsewhere).
     Remote(PricePlanSettings),
 }
@@ -117,6 +122,7 @@ impl Settings {
         let priceplan = match url {
             None if demo => PricePlanTarget::Demo {
                 sandbox_listen: parse_addr("PORTAL_SANDBOX_LISTEN", var, "127.0.0.1:8081")?,
+                priceplan: priceplan_settings("http://127.0.0.1", var, demo)?,
             },
             None => return Err(missing("PRICEPLAN_URL", "unless PORTAL_DEMO is true")),
             Some(url) => PricePlanTarget::Remote(priceplan_settings(&url, var, demo)?),

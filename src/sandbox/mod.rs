@@ -78,7 +78,7 @@ pub struct SandboxClient {
 }
 
 /// Counters of what the sandbox was asked, for tests.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SandboxStats {
     /// `POST /api/login` calls that signed in.
     pub logins: u64,

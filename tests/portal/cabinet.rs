@@ -270,6 +270,12 @@ async fn in_auth_key_mode_two_quick_frame_loads_get_different_keys() {
     let second = browser.get("/pa/redirect-to-pp").await;
 
     assert_ne!(first.location(), second.location());
-    assert_eq!(open_cabinet(&portal, second.location()).await.status, StatusCode::FOUND);
-    assert_eq!(open_cabinet(&portal, first.location()).await.status, StatusCode::GONE);
+    assert_eq!(
+        open_cabinet(&portal, second.location()).await.status,
+        StatusCode::FOUND
+    );
+    assert_eq!(
+        open_cabinet(&portal, first.location()).await.status,
+        StatusCode::GONE
+    );
 }

@@ -341,8 +341,16 @@ async fn a_call_refused_even_with_a_new_session_does_not_sign_in_on_every_frame_
         statuses.push(browser.get("/pa/redirect-to-pp").await.status);
     }
 
-    assert!(statuses.iter().all(|status| *status == StatusCode::BAD_GATEWAY));
+    assert!(
+        statuses
+            .iter()
+            .all(|status| *status == StatusCode::BAD_GATEWAY)
+    );
     assert_eq!(logins.load(Ordering::SeqCst), 2);
     let reset_token = &portal.priceplan.stats().per_call()["reset_token"];
-    assert_eq!(reset_token.failures.get("session_expired"), Some(&7), "one retry in all");
+    assert_eq!(
+        reset_token.failures.get("session_expired"),
+        Some(&7),
+        "one retry in all"
+    );
 }
