@@ -19,5 +19,32 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
+    restrict_to_owner(url);
     Ok(pool)
+}
+
+/// Makes the database file readable by its owner only: it holds password
+/// hashes and sessions. Failing to do so (another owner, an odd URL) is
+/// not a reason to refuse to start.
+fn restrict_to_owner(url: &str) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:")
+            .split('?')
+            .next()
+            .unwrap_or_default();
+        if path.is_empty() || path.starts_with(':') {
+            return;
+        }
+        for file in [
+            path.to_string(),
+            format!("{path}-wal"),
+            format!("{path}-shm"),
+        ] {
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
 }

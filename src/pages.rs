@@ -108,7 +108,13 @@ pub fn form_config() -> actix_web::web::FormConfig {
         .limit(16 * 1024)
         .error_handler(|error, _| {
             tracing::info!("form refused: {error}");
-            bad_request("This form could not be read. Reload the page and try again.")
+            match error {
+                actix_web::error::UrlencodedError::Overflow { .. } => unreadable(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "This form is too large. Shorten what you typed and try again.",
+                ),
+                _ => bad_request("This form could not be read. Reload the page and try again."),
+            }
         })
 }
 
@@ -121,12 +127,16 @@ pub fn query_config() -> actix_web::web::QueryConfig {
 }
 
 fn bad_request(message: &'static str) -> actix_web::Error {
+    unreadable(StatusCode::BAD_REQUEST, message)
+}
+
+fn unreadable(status: StatusCode, message: &'static str) -> actix_web::Error {
     let page = ErrorPage {
         title: "This request could not be read",
         message,
     };
     let html = page.render().unwrap_or_else(|_| message.to_string());
-    let response = HttpResponse::BadRequest()
+    let response = HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(html);
     actix_web::error::InternalError::from_response(message, response).into()

@@ -13,7 +13,7 @@ use tracing_subscriber::EnvFilter;
 /// Sends log lines to standard output; `RUST_LOG` overrides the default level.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn,actix_session=error"));
     // A second call (tests start many apps) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

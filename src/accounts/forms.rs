@@ -46,14 +46,26 @@ pub fn normalise_display_name(input: &str) -> Result<String, &'static str> {
     if name.chars().count() > MAX_NAME_CHARS {
         return Err("Use at most 80 characters for your name.");
     }
-    if name.chars().any(char::is_control) {
+    if name
+        .chars()
+        .any(|c| c.is_control() || is_direction_control(c))
+    {
         return Err("Your name cannot contain control characters.");
     }
     Ok(name.to_string())
 }
 
+/// Characters that reorder the text around them, which could make a name
+/// display as something else.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Checks a new password's length (it is used exactly as typed).
 pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+    if password.trim().is_empty() && !password.is_empty() {
+        return Err("Your password cannot be only spaces.");
+    }
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err("Use at least 12 characters for your password.");
@@ -100,6 +112,18 @@ mod tests {
         ] {
             assert!(normalise_email(bad).is_err(), "{bad} was accepted");
         }
+    }
+
+    #[test]
+    fn names_that_reorder_text_are_refused() {
+        assert!(normalise_display_name("Ann\u{202E}nimda").is_err());
+        assert!(normalise_display_name("Анна Иванова").is_ok());
+    }
+
+    #[test]
+    fn a_password_of_spaces_only_is_refused() {
+        assert!(check_new_password(&" ".repeat(16)).is_err());
+        assert!(check_new_password("  spaces around  ").is_ok());
     }
 
     #[test]

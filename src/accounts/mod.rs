@@ -9,22 +9,13 @@ mod sign_in;
 mod sign_out;
 mod sign_up;
 pub mod store;
-mod throttle;
+pub mod throttle;
 
 use actix_web::{HttpResponse, web};
 
 pub use session::{PortalSession, SessionPolicy, SignInRequired, SignedIn};
 pub use session_store::SqliteSessionStore;
-pub use throttle::SignInThrottle;
-
-/// Where the visitor's address, used to throttle sign-ins, comes from.
-#[derive(Clone, Copy, Debug)]
-pub enum ClientAddress {
-    /// The address of the connection's peer.
-    Peer,
-    /// `Forwarded` or `X-Forwarded-For`, set by a trusted reverse proxy.
-    ForwardedFor,
-}
+pub use throttle::{ClientAddress, SignInThrottle};
 
 /// Where signed-in visitors land: the cabinet page.
 #[derive(Clone, Debug)]

@@ -10,7 +10,11 @@ use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
 /// Expired rows are removed on every this-many new sessions.
-const CLEANUP_EVERY: u32 = 256;
+const CLEANUP_EVERY: u32 = 64;
+/// A session nobody signed in to holds only a form token: keep it an hour.
+const ANONYMOUS_TTL: i64 = 60 * 60;
+/// The entry that marks a signed-in session.
+const SIGNED_IN_MARK: &str = "user_id";
 
 /// An actix-session store backed by the portal's SQLite database.
 #[derive(Clone)]
@@ -28,12 +32,16 @@ impl SqliteSessionStore {
         }
     }
 
-    async fn insert(&self, state: &str, ttl: &Duration) -> Result<SessionKey, anyhow::Error> {
+    async fn insert(
+        &self,
+        state: &HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, anyhow::Error> {
         let key: String = random_key();
         sqlx::query("INSERT INTO sessions (key_hash, state, expires_at) VALUES (?, ?, ?)")
             .bind(hash(&key))
-            .bind(state)
-            .bind(expires_at(ttl))
+            .bind(serde_json::to_string(state)?)
+            .bind(expires_at(state, ttl))
             .execute(&self.db)
             .await?;
         if self
@@ -70,8 +78,6 @@ impl SessionStore for SqliteSessionStore {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, SaveError> {
-        let state =
-            serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         self.insert(&state, ttl).await.map_err(SaveError::Other)
     }
 
@@ -81,14 +87,14 @@ impl SessionStore for SqliteSessionStore {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
-        let state =
+        let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let updated = sqlx::query(
             "UPDATE sessions SET state = ?, expires_at = ? \
              WHERE key_hash = ? AND expires_at > unixepoch()",
         )
-        .bind(&state)
-        .bind(expires_at(ttl))
+        .bind(&json)
+        .bind(expires_at(&state, ttl))
         .bind(hash(key.as_ref()))
         .execute(&self.db)
         .await
@@ -102,9 +108,10 @@ impl SessionStore for SqliteSessionStore {
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        sqlx::query("UPDATE sessions SET expires_at = ? WHERE key_hash = ?")
-            .bind(expires_at(ttl))
+        sqlx::query("UPDATE sessions SET expires_at = ? WHERE key_hash = ? AND expires_at > ?")
+            .bind(now().saturating_add(ttl.whole_seconds()))
             .bind(hash(key.as_ref()))
+            .bind(now())
             .execute(&self.db)
             .await?;
         Ok(())
@@ -132,10 +139,19 @@ fn hash(key: &str) -> String {
         .collect()
 }
 
-fn expires_at(ttl: &Duration) -> i64 {
-    let now = std::time::SystemTime::now()
+/// When a session with this state expires: after `ttl` once signed in,
+/// within the hour before that.
+fn expires_at(state: &HashMap<String, String>, ttl: &Duration) -> i64 {
+    let ttl = match state.contains_key(SIGNED_IN_MARK) {
+        true => ttl.whole_seconds(),
+        false => ttl.whole_seconds().min(ANONYMOUS_TTL),
+    };
+    now().saturating_add(ttl)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or_default();
-    now.saturating_add(ttl.whole_seconds())
+        .unwrap_or_default()
 }

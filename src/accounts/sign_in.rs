@@ -7,7 +7,8 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::accounts::forms::{local_path, normalise_email};
-use crate::accounts::{ClientAddress, HomePath, PortalSession, SignInThrottle, password, store};
+use crate::accounts::throttle::{self, ClientAddress, SignInThrottle};
+use crate::accounts::{HomePath, PortalSession, password, store};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
 
@@ -35,6 +36,8 @@ pub struct SignInForm {
     password: Secret<String>,
     #[serde(default)]
     next: String,
+    /// Missing means refused like a wrong token: 403, not a form error.
+    #[serde(default)]
     csrf_token: String,
 }
 
@@ -78,22 +81,22 @@ pub async fn submit(
     } = form.into_inner();
     let next = local_path(&next).unwrap_or(&home.0).to_string();
     let normalised = normalise_email(&email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let address = client_address(&request, &proxy);
+    let address = proxy.of(&request);
 
     let refused_page = |message: &str, status| {
         let page = SignInPage {
             csrf_token: &session.csrf_token(),
-            email: email.trim(),
+            email: &printable(&email),
             next: &next,
             error: Some(message),
         };
         render_with_status(&page, status)
     };
     if let Err(wait) = throttle.check(&normalised, address) {
-        tracing::warn!("sign-in blocked after repeated failures");
+        tracing::warn!(address = ?address, "sign-in blocked after repeated failures");
         let message = format!(
-            "Too many failed sign-ins. Try again in {} seconds.",
-            wait.as_secs().max(1)
+            "Too many failed sign-ins. Try again in {}.",
+            throttle::wait_in_words(wait)
         );
         let mut response = refused_page(&message, StatusCode::TOO_MANY_REQUESTS)?;
         let retry_after = header::HeaderValue::from(wait.as_secs().max(1));
@@ -123,29 +126,15 @@ pub async fn submit(
         }
         None => {
             throttle.failed(&normalised, address);
-            tracing::info!("sign-in refused");
+            tracing::info!(address = ?address, "sign-in refused");
             refused_page(REFUSED, StatusCode::UNAUTHORIZED)
         }
     }
 }
 
-/// The visitor's address: the peer's, or behind a trusted proxy the one
-/// the proxy reports.
-fn client_address(request: &HttpRequest, source: &ClientAddress) -> Option<std::net::IpAddr> {
-    match source {
-        ClientAddress::Peer => request.peer_addr().map(|peer| peer.ip()),
-        ClientAddress::ForwardedFor => {
-            let info = request.connection_info();
-            let reported = info.realip_remote_addr()?;
-            let host = reported
-                .parse::<std::net::SocketAddr>()
-                .map(|addr| addr.ip().to_string())
-                .unwrap_or_else(|_| reported.trim_matches(['[', ']']).to_string());
-            host.parse()
-                .ok()
-                .or_else(|| request.peer_addr().map(|peer| peer.ip()))
-        }
-    }
+/// What was typed, trimmed and without control characters, to show again.
+fn printable(typed: &str) -> String {
+    typed.trim().chars().filter(|c| !c.is_control()).collect()
 }
 
 /// A `303 See Other` to a path of this portal.

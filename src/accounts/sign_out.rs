@@ -9,6 +9,8 @@ use crate::pages::PageError;
 
 #[derive(Deserialize)]
 pub struct SignOutForm {
+    /// Missing means refused like a wrong token: 403, not a form error.
+    #[serde(default)]
     csrf_token: String,
 }
 

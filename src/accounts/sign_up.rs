@@ -1,7 +1,7 @@
 //! `GET /sign-up` and `POST /sign-up`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use crate::accounts::forms::{check_new_password, normalise_display_name, normalise_email};
 use crate::accounts::sign_in::see_other;
 use crate::accounts::store::{self, NewUser, StoreError};
+use crate::accounts::throttle::{self, ClientAddress, SignInThrottle};
 use crate::accounts::{HomePath, PortalSession, password};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
@@ -31,11 +32,19 @@ pub struct SignUpForm {
     email: String,
     display_name: String,
     password: Secret<String>,
+    /// Missing means refused like a wrong token: 403, not a form error.
+    #[serde(default)]
     csrf_token: String,
 }
 
-/// Shows the empty sign-up form.
-pub async fn form(session: PortalSession) -> Result<HttpResponse, PageError> {
+/// Shows the empty sign-up form; a signed-in visitor goes to the cabinet.
+pub async fn form(
+    session: PortalSession,
+    home: web::Data<HomePath>,
+) -> Result<HttpResponse, PageError> {
+    if session.user_id().is_some() {
+        return Ok(see_other(&home.0));
+    }
     render(&SignUpPage {
         csrf_token: &session.csrf_token(),
         ..SignUpPage::default()
@@ -45,10 +54,13 @@ pub async fn form(session: PortalSession) -> Result<HttpResponse, PageError> {
 /// Creates the account and signs it in, or shows the form again with
 /// what needs fixing.
 pub async fn submit(
+    request: HttpRequest,
     session: PortalSession,
     form: web::Form<SignUpForm>,
     db: web::Data<SqlitePool>,
     home: web::Data<HomePath>,
+    throttle: web::Data<SignInThrottle>,
+    proxy: web::Data<ClientAddress>,
 ) -> Result<HttpResponse, PageError> {
     if !session.csrf_matches(&form.csrf_token) {
         return Err(PageError::FormExpired);
@@ -70,6 +82,24 @@ pub async fn submit(
         };
         return render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
+
+    let address = proxy.of(&request);
+    if let Err(wait) = throttle.check_sign_up(address) {
+        tracing::warn!(address = ?address, "registration blocked after many attempts");
+        let message = format!(
+            "Too many registrations from your network. Try again in {}.",
+            throttle::wait_in_words(wait)
+        );
+        let page = SignUpPage {
+            csrf_token: &csrf_token,
+            email,
+            display_name,
+            email_error: Some(&message),
+            ..SignUpPage::default()
+        };
+        return render_with_status(&page, StatusCode::TOO_MANY_REQUESTS);
+    }
+    throttle.signing_up(address);
 
     let password_hash = password::hash(form.password)
         .await

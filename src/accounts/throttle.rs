@@ -19,6 +19,9 @@ const PER_ACCOUNT_AND_ADDRESS: u32 = 5;
 const PER_ADDRESS: u32 = 20;
 /// Failures allowed for one account, over all addresses.
 const PER_ACCOUNT: u32 = 50;
+/// Registrations allowed from one address: each costs a password hash and
+/// tells whether an email has an account.
+const SIGN_UPS_PER_ADDRESS: u32 = 10;
 /// Past this many entries, expired ones are dropped.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -27,6 +30,7 @@ enum Key {
     AccountAndAddress(String, IpAddr),
     Address(IpAddr),
     Account(String),
+    SignUpAddress(IpAddr),
 }
 
 impl Key {
@@ -35,6 +39,7 @@ impl Key {
             Self::AccountAndAddress(..) => PER_ACCOUNT_AND_ADDRESS,
             Self::Address(_) => PER_ADDRESS,
             Self::Account(_) => PER_ACCOUNT,
+            Self::SignUpAddress(_) => SIGN_UPS_PER_ADDRESS,
         }
     }
 }
@@ -54,8 +59,32 @@ impl SignInThrottle {
     /// `Err(wait)` when sign-in for this account from this address is
     /// blocked for `wait` more.
     pub fn check(&self, email: &str, address: Option<IpAddr>) -> Result<(), Duration> {
+        self.blocked(&keys(email, address))
+    }
+
+    /// Counts a failed sign-in.
+    pub fn failed(&self, email: &str, address: Option<IpAddr>) {
+        self.count(keys(email, address));
+    }
+
+    /// `Err(wait)` when registrations from this address are blocked.
+    pub fn check_sign_up(&self, address: Option<IpAddr>) -> Result<(), Duration> {
+        self.blocked(
+            &address
+                .map(Key::SignUpAddress)
+                .into_iter()
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Counts a registration attempt that got as far as hashing.
+    pub fn signing_up(&self, address: Option<IpAddr>) {
+        self.count(address.map(Key::SignUpAddress).into_iter().collect());
+    }
+
+    fn blocked(&self, keys: &[Key]) -> Result<(), Duration> {
         let failures = self.lock();
-        let wait = keys(email, address)
+        let wait = keys
             .iter()
             .filter_map(|key| {
                 let entry = failures.get(key)?;
@@ -69,13 +98,12 @@ impl SignInThrottle {
         }
     }
 
-    /// Counts a failed sign-in.
-    pub fn failed(&self, email: &str, address: Option<IpAddr>) {
+    fn count(&self, keys: Vec<Key>) {
         let mut failures = self.lock();
         if failures.len() > PRUNE_ABOVE {
             failures.retain(|_, entry| entry.since.elapsed() < WINDOW);
         }
-        for key in keys(email, address) {
+        for key in keys {
             let entry = failures.entry(key).or_insert(Failures {
                 count: 0,
                 since: Instant::now(),
@@ -110,6 +138,44 @@ fn keys(email: &str, address: Option<IpAddr>) -> Vec<Key> {
         keys.push(Key::Address(address));
     }
     keys
+}
+
+/// "N seconds" for a short wait, "N minutes" (rounded up) for a longer one.
+pub fn wait_in_words(wait: Duration) -> String {
+    match wait.as_secs() {
+        0..=1 => "1 second".to_string(),
+        secs @ 2..=90 => format!("{secs} seconds"),
+        secs => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+/// Where the visitor's address, used to throttle, comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientAddress {
+    /// The address of the connection's peer.
+    Peer,
+    /// The last `X-Forwarded-For` entry: the one the trusted reverse proxy
+    /// in front of the portal added. Entries before it come from the
+    /// client and can be forged.
+    ForwardedFor,
+}
+
+impl ClientAddress {
+    /// The visitor's address for this request.
+    pub fn of(self, request: &actix_web::HttpRequest) -> Option<IpAddr> {
+        let peer = request.peer_addr().map(|peer| peer.ip());
+        match self {
+            Self::Peer => peer,
+            Self::ForwardedFor => request
+                .headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .next_back()
+                .and_then(|last| last.trim().parse().ok())
+                .or(peer),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +213,26 @@ mod tests {
                 .is_err()
         );
         assert!(throttle.check("someone-new@example.com", HOME).is_ok());
+    }
+
+    #[test]
+    fn ten_registrations_from_one_address_block_the_eleventh() {
+        let throttle = SignInThrottle::default();
+
+        for _ in 0..10 {
+            assert!(throttle.check_sign_up(ELSEWHERE).is_ok());
+            throttle.signing_up(ELSEWHERE);
+        }
+
+        assert!(throttle.check_sign_up(ELSEWHERE).is_err());
+        assert!(throttle.check_sign_up(HOME).is_ok());
+    }
+
+    #[test]
+    fn waits_read_in_seconds_or_whole_minutes() {
+        assert_eq!(wait_in_words(Duration::from_millis(300)), "1 second");
+        assert_eq!(wait_in_words(Duration::from_secs(45)), "45 seconds");
+        assert_eq!(wait_in_words(Duration::from_secs(899)), "15 minutes");
     }
 
     #[test]

@@ -4,6 +4,8 @@ use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use askama::Template;
 
+use crate::priceplan::{ApiErrorCode, PricePlanError};
+
 /// Why the frame shows a message instead of the cabinet.
 #[derive(Clone, Copy, Debug)]
 pub enum FrameMessage {
@@ -15,6 +17,8 @@ pub enum FrameMessage {
     PricePlanSlow,
     /// PricePlan failed or answered something unusable.
     PricePlanFailed,
+    /// PricePlan does not know the ids the account is linked to.
+    LinkBroken,
 }
 
 #[derive(Template)]
@@ -25,12 +29,24 @@ struct FrameMessagePage {
 }
 
 impl FrameMessage {
+    /// The message for a failed PricePlan call: waiting helps with a slow
+    /// or failing PricePlan, not with ids it does not know.
+    pub fn for_error(error: &PricePlanError) -> Self {
+        match error {
+            PricePlanError::Timeout { .. } => Self::PricePlanSlow,
+            PricePlanError::Api { codes, .. } if codes.contains(&ApiErrorCode::ObjectNotFound) => {
+                Self::LinkBroken
+            }
+            _ => Self::PricePlanFailed,
+        }
+    }
+
     fn status(self) -> StatusCode {
         match self {
             Self::SignedOut => StatusCode::UNAUTHORIZED,
             Self::NotLinked => StatusCode::CONFLICT,
             Self::PricePlanSlow => StatusCode::GATEWAY_TIMEOUT,
-            Self::PricePlanFailed => StatusCode::BAD_GATEWAY,
+            Self::PricePlanFailed | Self::LinkBroken => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -51,6 +67,10 @@ impl FrameMessage {
             Self::PricePlanFailed => (
                 "The billing cabinet is not available right now",
                 "Reload this page in a minute. If it keeps happening, contact support.",
+            ),
+            Self::LinkBroken => (
+                "Your billing account could not be found",
+                "Contact support: the link between your account and billing needs a look.",
             ),
         };
         FrameMessagePage { title, advice }

@@ -56,11 +56,7 @@ pub async fn to_priceplan(
                     "cabinet redirect failed: {error}"
                 );
             }
-            if error.is_timeout() {
-                FrameMessage::PricePlanSlow.response()
-            } else {
-                FrameMessage::PricePlanFailed.response()
-            }
+            FrameMessage::for_error(&error).response()
         }
     }
 }

@@ -169,6 +169,11 @@ fn operations_settings(
     })
 }
 
+/// First path segments the portal serves itself.
+const RESERVED_PATHS: &[&str] = &[
+    "sign-in", "sign-up", "sign-out", "static", "health", "ready", "metrics",
+];
+
 fn cabinet_prefix(value: Option<String>) -> Result<String, ConfigError> {
     let prefix = value.unwrap_or_else(|| "/pa".into());
     let prefix = prefix.trim_end_matches('/');
@@ -177,6 +182,13 @@ fn cabinet_prefix(value: Option<String>) -> Result<String, ConfigError> {
         && prefix[1..]
             .split('/')
             .all(|part| !part.is_empty() && part.bytes().all(is_path_byte));
+    let first = prefix[1..].split('/').next().unwrap_or_default();
+    if RESERVED_PATHS.contains(&first) {
+        return Err(malformed(
+            "PORTAL_CABINET_PREFIX",
+            "a path that the portal does not use already (not /sign-in, /static, /health...)",
+        ));
+    }
     if !valid {
         return Err(malformed(
             "PORTAL_CABINET_PREFIX",

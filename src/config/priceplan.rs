@@ -129,7 +129,9 @@ pub(super) fn base_url(name: &str, value: &str) -> Result<String, ConfigError> {
 
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
     let path_ok = uri.path().is_empty() || uri.path() == "/";
-    if !scheme_ok || uri.host().is_none() || !path_ok || uri.query().is_some() {
+    // Credentials in the URL would reach every browser through the redirect.
+    let no_credentials = uri.authority().is_some_and(|a| !a.as_str().contains('@'));
+    if !scheme_ok || uri.host().is_none() || !path_ok || uri.query().is_some() || !no_credentials {
         return Err(malformed(name, shape));
     }
     Ok(trimmed.to_string())

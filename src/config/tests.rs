@@ -79,12 +79,15 @@ fn each_malformed_value_names_its_variable() {
         ("PORTAL_LISTEN", "8080"),
         ("PORTAL_CABINET_PREFIX", "pa"),
         ("PORTAL_CABINET_PREFIX", "/pa/../x"),
+        ("PORTAL_CABINET_PREFIX", "/sign-in"),
+        ("PORTAL_CABINET_PREFIX", "/static/pa"),
         ("PORTAL_SESSION_KEY", "short"),
         ("PORTAL_SECURE_COOKIES", "maybe"),
         ("PORTAL_SESSION_IDLE_MINUTES", "0"),
         ("PORTAL_SESSION_LIFETIME_MINUTES", "forever"),
         ("PRICEPLAN_URL", "ftp://example"),
         ("PRICEPLAN_URL", "https://sub-lk.priceplan.pro/api"),
+        ("PRICEPLAN_URL", "http://user:secret@127.0.0.1:9000"),
     ];
 
     for (name, value) in cases {

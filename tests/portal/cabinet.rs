@@ -215,6 +215,8 @@ async fn an_unknown_priceplan_user_gives_the_error_page() {
     let answer = browser.get("/pa/redirect-to-pp").await;
 
     assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+    assert!(answer.body.contains("could not be found"));
+    assert!(answer.body.contains("Contact support"));
 }
 
 #[actix_web::test]
