@@ -174,6 +174,7 @@ fn portal_server(
             .wrap(security_headers())
             .wrap(from_fn(telemetry::log_requests))
             .wrap(from_fn(metrics::record_requests))
+            .wrap(from_fn(head_as_get))
             .app_data(request_metrics.clone())
             .app_data(web::Data::new(metrics_access.clone()))
             .app_data(web::Data::new(ready_checks))
@@ -210,6 +211,18 @@ fn session_lifecycle(policy: SessionPolicy) -> BrowserSession {
     BrowserSession::default()
         .state_ttl(lifetime)
         .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges)
+}
+
+/// Answers `HEAD` like `GET` (load balancers probe with it); the server
+/// leaves the body out because the request was a `HEAD`.
+async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -161,6 +161,10 @@ impl TempDatabase {
     pub fn url(&self) -> String {
         format!("sqlite:{}", self.0.display())
     }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
 }
 
 impl Drop for TempDatabase {

@@ -41,6 +41,11 @@ async fn demo_mode_serves_the_demo_account_with_the_built_in_sandbox() {
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
     assert_eq!(redirect.status, StatusCode::FOUND);
     assert_eq!(sandbox.stats().reset_token_calls, 1);
+    let mode = std::fs::metadata(database.path()).unwrap().permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o600
+    );
 }
 
 #[actix_web::test]

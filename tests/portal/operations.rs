@@ -220,3 +220,20 @@ async fn metrics_with_a_token_configured_need_that_bearer_token() {
     assert_eq!(wrong, StatusCode::NOT_FOUND);
     assert_eq!(right, StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn head_requests_are_answered_like_get_without_a_body() {
+    let portal = spawn_portal().await;
+    let http = awc::Client::default();
+
+    for path in ["/health", "/sign-in", "/static/portal.css"] {
+        let mut answer = http
+            .head(format!("{}{path}", portal.url))
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        assert!(answer.body().await.unwrap().is_empty(), "{path}");
+    }
+}

@@ -66,8 +66,9 @@ async fn behind_a_trusted_proxy_the_owner_is_not_blocked_by_a_guesser_elsewhere(
     let portal = spawn_portal_with(|settings| settings.trust_forwarded_for = true).await;
     let (_, email) = portal.signed_in_browser().await;
     let guesser = portal.browser();
-    guesser.forwarded_for("127.0.0.5");
-    for _ in 0..6 {
+    for n in 0..6 {
+        // The guesser forges the first entry; the proxy appends the real one.
+        guesser.forwarded_for(&format!("127.0.1.{n}, 127.0.0.5"));
         guesser.sign_in(&email, "a wrong password here").await;
     }
     let owner = portal.browser();
@@ -333,4 +334,36 @@ async fn the_token_appears_only_in_the_location_of_an_uncached_answer() {
         }
     }
     assert!(!answer.body.contains(&token));
+}
+
+#[actix_web::test]
+async fn registrations_from_one_address_are_throttled() {
+    let portal = spawn_portal().await;
+    for _ in 0..10 {
+        let (_, _) = portal.signed_in_browser().await;
+    }
+
+    let blocked = portal
+        .browser()
+        .sign_up(&unique_email(), "Eleventh", PASSWORD)
+        .await;
+
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.body.contains("Too many registrations"));
+    assert_eq!(portal.user_count().await, 10);
+}
+
+#[actix_web::test]
+async fn a_visitor_who_never_signs_in_leaves_a_session_for_an_hour_at_most() {
+    let portal = spawn_portal().await;
+
+    portal.browser().get("/sign-in").await;
+
+    let (count, longest): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), MAX(expires_at - unixepoch()) FROM sessions")
+            .fetch_one(&portal.db)
+            .await
+            .unwrap();
+    assert_eq!(count, 1);
+    assert!(longest <= 3600, "{longest}");
 }
