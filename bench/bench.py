@@ -197,7 +197,7 @@ class Bench:
                    SANDBOX_ALLOWED_ORIGINS=f"http://127.0.0.1:{portal_port}",
                    # Tokens are kept two lifetimes; a short one bounds the
                    # sandbox's memory at 100 000 tokens a second.
-                   SANDBOX_TOKEN_LIFETIME_SECS="5",
+                   SANDBOX_TOKEN_LIFETIME_SECS=str(self.opts.token_lifetime),
                    RUST_LOG=self.opts.rust_log)
         proc = start([BINARY, "sandbox"], env, self.path("sandbox.log"), self.tmp)
         self.sandbox = proc
@@ -556,6 +556,8 @@ def parse_args():
     p.add_argument("--startup-runs", type=int, default=3)
     p.add_argument("--rust-log", default="warn",
                    help="RUST_LOG of the portal and the sandbox (warn)")
+    p.add_argument("--token-lifetime", type=int, default=5,
+                   help="SANDBOX_TOKEN_LIFETIME_SECS of the sandbox (5)")
     p.add_argument("--prefix", default="/pa", help="the cabinet prefix (/pa)")
     p.add_argument("--upstream", help="URL of a PricePlan-like API on loopback "
                    "instead of a sandbox started here")
