@@ -16,6 +16,11 @@ use super::{Fault, SandboxStats};
 /// Length of session ids and one-time tokens (alphanumeric, so URL-safe).
 const SECRET_LEN: usize = 43;
 
+/// How often issuing a token also sweeps long-expired ones: a sweep walks
+/// every token, so doing it on each call would make a call cost grow with
+/// the number of tokens issued before it.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
 /// A PricePlan client (the billed party) with its attached login user.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -57,6 +62,7 @@ pub struct State {
     /// `lk_session` cookie value → client id
     cabinet_sessions: HashMap<String, i64>,
     tokens: HashMap<String, OneTimeToken>,
+    last_sweep: Instant,
     next_client_id: i64,
     next_user_id: i64,
     pub stats: SandboxStats,
@@ -73,6 +79,7 @@ impl State {
             manager_sessions: HashSet::new(),
             cabinet_sessions: HashMap::new(),
             tokens: HashMap::new(),
+            last_sweep: Instant::now(),
             next_client_id: 101,
             next_user_id: 201,
             stats: SandboxStats::default(),
@@ -183,9 +190,14 @@ impl State {
     }
 
     /// Drops tokens that expired more than a lifetime ago, so the map cannot grow forever
-    /// while recently expired ones are still told apart from unknown ones.
+    /// while recently expired ones are still told apart from unknown ones. Runs at most
+    /// once per [`SWEEP_INTERVAL`].
     fn forget_long_expired_tokens(&mut self, lifetime: Duration) {
         let now = Instant::now();
+        if now.duration_since(self.last_sweep) < SWEEP_INTERVAL {
+            return;
+        }
+        self.last_sweep = now;
         self.tokens
             .retain(|_, token| token.expires_at + lifetime > now);
     }
