@@ -127,12 +127,15 @@ def load_average():
 # ---------------------------------------------------------------- http
 
 
-def request(base, method, path, body=None, cookie=None, content_type=None):
+def request(base, method, path, body=None, cookie=None, content_type=None,
+            forwarded_for=None):
     url = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     headers = {}
     if cookie:
         headers["Cookie"] = cookie
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
     if body is not None:
         headers["Content-Type"] = content_type or "application/json"
     try:
@@ -211,6 +214,7 @@ class Bench:
             PORTAL_DATABASE_URL=f"sqlite:{db_path}",
             PORTAL_SESSION_KEY=self.session_key,
             PORTAL_SECURE_COOKIES="false",
+            PORTAL_TRUST_FORWARDED_FOR="true",
             PRICEPLAN_URL=self.sandbox_url,
             PRICEPLAN_MANAGER_LOGIN=self.opts.manager_login,
             PRICEPLAN_MANAGER_PASSWORD=self.opts.manager_password,
@@ -242,7 +246,14 @@ def wait_healthy_sandbox(base, proc, timeout=15.0):
     raise RuntimeError("the sandbox did not start")
 
 
-def sign_up(portal_url, email):
+def visitor_address(n):
+    """A loopback address standing for the n-th visitor. The portal is told
+    to trust X-Forwarded-For, as behind a proxy, so that its per-address
+    limits on sign-up and sign-in see many visitors, not one."""
+    return f"127.{n // 62500 % 250 + 1}.{n // 250 % 250}.{n % 250 + 1}"
+
+
+def sign_up(portal_url, email, visitor):
     status, headers, body = request(portal_url, "GET", "/sign-up")
     cookie = cookie_from(headers, "portal_session")
     form = urllib.parse.urlencode({
@@ -250,7 +261,7 @@ def sign_up(portal_url, email):
         "password": ACCOUNT_PASSWORD, "csrf_token": csrf_token(body),
     })
     status, headers, _ = request(portal_url, "POST", "/sign-up", form, cookie,
-                                 "application/x-www-form-urlencoded")
+                                 "application/x-www-form-urlencoded", visitor)
     signed_in = cookie_from(headers, "portal_session")
     if status != 303 or not signed_in:
         raise RuntimeError(f"sign-up of {email} answered {status}")
@@ -279,7 +290,7 @@ def set_up_accounts(bench, count):
     accounts = []
     for i in range(count):
         email = f"bench{i}@bench.example"
-        cookie = sign_up(bench.portal_url, email)
+        cookie = sign_up(bench.portal_url, email, visitor_address(i))
         status, _, body = request(bench.sandbox_url, "POST", "/_sandbox/clients",
                                   json.dumps({"name": f"Bench client {i}"}))
         if status != 200:
@@ -437,10 +448,16 @@ def scenario_flood(bench, accounts, pid):
 
     status, headers, body = request(bench.portal_url, "GET", "/sign-in")
     cookie = cookie_from(headers, "portal_session")
-    form = urllib.parse.urlencode({
-        "email": "bench0@bench.example", "password": "a wrong password!",
-        "next": prefix, "csrf_token": csrf_token(body)})
-    flood = write_requests(bench, "flood.txt", [("POST", "/sign-in", cookie, form)])
+    token = csrf_token(body)
+    # A spread-out flood: every request from another address for another
+    # email, so that the throttle lets each one through to argon2.
+    lines = []
+    for n in range(5000):
+        form = urllib.parse.urlencode({
+            "email": f"nobody{n}@bench.example", "password": "a wrong password!",
+            "next": prefix, "csrf_token": token})
+        lines.append(("POST", "/sign-in", cookie, form, visitor_address(10000 + n)))
+    flood = write_requests(bench, "flood.txt", lines)
 
     print(f"\n== sign-in flood: {c} connections measured, "
           f"{opts.flood_load} flooding POST /sign-in", flush=True)

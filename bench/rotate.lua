@@ -1,7 +1,7 @@
 -- wrk script for the portal benchmark.
 --
 -- Reads the file named by BENCH_REQUESTS, one request a line:
---   METHOD <TAB> PATH <TAB> COOKIE [<TAB> FORM BODY]
+--   METHOD <TAB> PATH <TAB> COOKIE [<TAB> FORM BODY [<TAB> X-FORWARDED-FOR]]
 -- and sends them in turn, so that load spreads over many accounts.
 -- At the end it prints one line "BENCH_JSON {...}" for bench.py to read.
 
@@ -15,8 +15,15 @@ end
 function init(args)
   local file = assert(io.open(os.getenv("BENCH_REQUESTS"), "r"))
   for line in file:lines() do
-    local method, path, cookie, body = line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t?(.*)$")
+    local method, path, cookie, rest = line:match("^([^\t]+)\t([^\t]+)\t([^\t]*)\t?(.*)$")
+    local body, forwarded_for = rest:match("^([^\t]*)\t(.*)$")
+    if not body then
+      body = rest
+    end
     local headers = {}
+    if forwarded_for and forwarded_for ~= "" then
+      headers["X-Forwarded-For"] = forwarded_for
+    end
     if cookie ~= "" then
       headers["Cookie"] = cookie
     end

@@ -27,6 +27,8 @@ pub fn render_with_status(
 pub enum PageError {
     /// A form came without this session's form token (or the session expired).
     FormExpired,
+    /// Too much work is waiting (password hashing, during a flood).
+    Busy,
     /// Something broke inside the portal.
     Unexpected(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -42,6 +44,7 @@ impl std::fmt::Display for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::FormExpired => f.write_str("form token missing or wrong"),
+            Self::Busy => f.write_str("too busy to hash a password now"),
             Self::Unexpected(error) => write!(f, "{}", cause_chain(error.as_ref())),
         }
     }
@@ -51,6 +54,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::FormExpired => StatusCode::FORBIDDEN,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +68,13 @@ impl ResponseError for PageError {
                     message: "Go back, reload the page and send the form again.",
                 }
             }
+            Self::Busy => {
+                tracing::warn!("{self}");
+                ErrorPage {
+                    title: "The portal is busy",
+                    message: "Too many people are signing in right now. Try again in a moment.",
+                }
+            }
             Self::Unexpected(_) => {
                 tracing::error!(error = %self, "request failed");
                 ErrorPage {
@@ -75,9 +86,20 @@ impl ResponseError for PageError {
         let html = page
             .render()
             .unwrap_or_else(|_| "Something went wrong.".to_string());
-        HttpResponse::build(self.status_code())
-            .content_type(ContentType::html())
-            .body(html)
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::Busy = self {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+        }
+        response.content_type(ContentType::html()).body(html)
+    }
+}
+
+impl From<crate::accounts::password::PasswordError> for PageError {
+    fn from(error: crate::accounts::password::PasswordError) -> Self {
+        match error {
+            crate::accounts::password::PasswordError::Busy => Self::Busy,
+            failed => Self::unexpected(failed),
+        }
     }
 }
 

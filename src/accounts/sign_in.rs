@@ -113,9 +113,7 @@ pub async fn submit(
         Some(stored) => (Some(stored.id), Some(stored.password_hash)),
         None => (None, None),
     };
-    let verified = password::verify(password, hash)
-        .await
-        .map_err(PageError::unexpected)?;
+    let verified = password::verify(password, hash).await?;
 
     match user_id.filter(|_| verified) {
         Some(user_id) => {

@@ -101,9 +101,7 @@ pub async fn submit(
     }
     throttle.signing_up(address);
 
-    let password_hash = password::hash(form.password)
-        .await
-        .map_err(PageError::unexpected)?;
+    let password_hash = password::hash(form.password).await?;
     let new_user = NewUser {
         email,
         display_name,
