@@ -497,7 +497,7 @@ def scenario_startup(bench):
     db = bench.path("startup-large.db")
     port = free_port()
     proc, _ = bench.start_portal(db, port)  # applies the migrations
-    sign_up(f"http://127.0.0.1:{port}", "template@bench.example")  # a hash to copy
+    sign_up(f"http://127.0.0.1:{port}", "template@bench.example", visitor_address(0))
     stop(proc)
     generated = time.perf_counter()
     with sqlite3.connect(db) as conn:

@@ -111,12 +111,25 @@ where
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Lowers the calling thread's scheduling priority, so that on a busy
+/// machine the workers serving pages and redirects run first and a flood
+/// of sign-ins slows only sign-ins.
+fn yield_to_requests() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: nice() takes no pointers; on Linux it changes the
+        // priority of the calling thread only.
+        let _ = unsafe { libc::nice(10) };
+    }
+}
+
 /// Starts a thread that runs jobs one by one, with room for `queue` waiting.
 fn start_thread(queue: usize) -> SyncSender<Job> {
     let (jobs, waiting) = sync_channel::<Job>(queue);
     let spawned = std::thread::Builder::new()
         .name("password-hashing".into())
         .spawn(move || {
+            yield_to_requests();
             for job in waiting {
                 // A panic fails that one job (its caller sees it dropped),
                 // not every later sign-in.

@@ -9,10 +9,14 @@ use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
+use crate::priceplan::CustomerIds;
+
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const SEEN_AT: &str = "seen_at";
 const CSRF_TOKEN: &str = "csrf_token";
+/// Also named in `store::link_priceplan`, which drops it.
+const CUSTOMER: &str = "customer";
 
 /// How long signed-in sessions last.
 #[derive(Clone, Copy, Debug)]
@@ -54,14 +58,34 @@ impl PortalSession {
         Some(user_id)
     }
 
-    /// Starts a signed-in session under a new session id, with a new form token.
-    pub fn sign_in(&self, user_id: i64) -> Result<(), actix_session::SessionInsertError> {
+    /// Starts a signed-in session under a new session id, with a new form
+    /// token, keeping the account's PricePlan ids when it has them.
+    pub fn sign_in(
+        &self,
+        user_id: i64,
+        customer: Option<CustomerIds>,
+    ) -> Result<(), actix_session::SessionInsertError> {
         let now = now_millis();
         self.session.renew();
         self.session.insert(USER_ID, user_id)?;
+        if let Some(customer) = customer {
+            self.session.insert(CUSTOMER, customer)?;
+        }
         self.session.insert(SIGNED_IN_AT, now)?;
         self.session.insert(SEEN_AT, now)?;
         self.session.insert(CSRF_TOKEN, new_token())
+    }
+
+    /// The PricePlan ids kept since sign-in, so that the cabinet redirect
+    /// needs no database read. Relinking an account drops them from its
+    /// sessions (see `store::link_priceplan`), so they are never stale.
+    pub fn customer_ids(&self) -> Option<CustomerIds> {
+        self.session.get(CUSTOMER).ok().flatten()
+    }
+
+    /// Keeps the PricePlan ids of an account linked after sign-in.
+    pub fn remember_customer_ids(&self, customer: CustomerIds) {
+        let _ = self.session.insert(CUSTOMER, customer);
     }
 
     /// Ends the session: its stored state is deleted and its cookie removed.

@@ -38,12 +38,15 @@ impl SqliteSessionStore {
         ttl: &Duration,
     ) -> Result<SessionKey, anyhow::Error> {
         let key: String = random_key();
-        sqlx::query("INSERT INTO sessions (key_hash, state, expires_at) VALUES (?, ?, ?)")
-            .bind(hash(&key))
-            .bind(serde_json::to_string(state)?)
-            .bind(expires_at(state, ttl))
-            .execute(&self.db)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (key_hash, state, expires_at, user_id) VALUES (?, ?, ?, ?)",
+        )
+        .bind(hash(&key))
+        .bind(serde_json::to_string(state)?)
+        .bind(expires_at(state, ttl))
+        .bind(signed_in_user(state))
+        .execute(&self.db)
+        .await?;
         if self
             .saves
             .fetch_add(1, Ordering::Relaxed)
@@ -90,11 +93,12 @@ impl SessionStore for SqliteSessionStore {
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let updated = sqlx::query(
-            "UPDATE sessions SET state = ?, expires_at = ? \
+            "UPDATE sessions SET state = ?, expires_at = ?, user_id = ? \
              WHERE key_hash = ? AND expires_at > unixepoch()",
         )
         .bind(&json)
         .bind(expires_at(&state, ttl))
+        .bind(signed_in_user(&state))
         .bind(hash(key.as_ref()))
         .execute(&self.db)
         .await
@@ -137,6 +141,11 @@ fn hash(key: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// The account a session with this state is signed in to.
+fn signed_in_user(state: &HashMap<String, String>) -> Option<i64> {
+    state.get(SIGNED_IN_MARK)?.parse().ok()
 }
 
 /// When a session with this state expires: after `ttl` once signed in,

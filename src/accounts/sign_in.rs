@@ -109,16 +109,22 @@ pub async fn submit(
     let stored = store::credentials(&db, &normalised)
         .await
         .map_err(PageError::unexpected)?;
-    let (user_id, hash) = match stored {
-        Some(stored) => (Some(stored.id), Some(stored.password_hash)),
-        None => (None, None),
+    let (user_id, customer, hash) = match stored {
+        Some(stored) => (
+            Some(stored.id),
+            stored.customer_ids(),
+            Some(stored.password_hash),
+        ),
+        None => (None, None, None),
     };
     let verified = password::verify(password, hash).await?;
 
     match user_id.filter(|_| verified) {
         Some(user_id) => {
             throttle.succeeded(&normalised, address);
-            session.sign_in(user_id).map_err(PageError::unexpected)?;
+            session
+                .sign_in(user_id, customer)
+                .map_err(PageError::unexpected)?;
             tracing::info!(user_id, "signed in");
             Ok(see_other(&next))
         }

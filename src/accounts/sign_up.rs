@@ -109,7 +109,9 @@ pub async fn submit(
     };
     match store::insert(&db, &new_user).await {
         Ok(user_id) => {
-            session.sign_in(user_id).map_err(PageError::unexpected)?;
+            session
+                .sign_in(user_id, None)
+                .map_err(PageError::unexpected)?;
             tracing::info!(user_id, "account created");
             Ok(see_other(&home.0))
         }

@@ -24,11 +24,24 @@ impl User {
     }
 }
 
-/// What sign-in needs to check a password.
+/// What sign-in needs: the password hash to check, and the PricePlan ids
+/// that the session keeps.
 #[derive(sqlx::FromRow)]
 pub struct StoredCredentials {
     pub id: i64,
     pub password_hash: String,
+    pub priceplan_user_id: Option<i64>,
+    pub priceplan_client_id: Option<i64>,
+}
+
+impl StoredCredentials {
+    /// The account's PricePlan ids, when it is linked.
+    pub fn customer_ids(&self) -> Option<CustomerIds> {
+        Some(CustomerIds {
+            user_id: self.priceplan_user_id?,
+            client_id: self.priceplan_client_id?,
+        })
+    }
 }
 
 /// A new account, validated and with its password already hashed.
@@ -91,19 +104,24 @@ pub async fn credentials(
     db: &SqlitePool,
     email: &str,
 ) -> Result<Option<StoredCredentials>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
-        .bind(email)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, password_hash, priceplan_user_id, priceplan_client_id \
+         FROM users WHERE email = ?",
+    )
+    .bind(email)
+    .fetch_optional(db)
+    .await
 }
 
-/// Links the account with this email to a PricePlan client and user.
-/// Returns whether such an account exists.
+/// Links the account with this email to a PricePlan client and user, and
+/// drops the ids its signed-in sessions keep, so that their next cabinet
+/// redirect reads the new ones. Returns whether such an account exists.
 pub async fn link_priceplan(
     db: &SqlitePool,
     email: &str,
     ids: CustomerIds,
 ) -> Result<bool, sqlx::Error> {
+    let mut transaction = db.begin().await?;
     let result = sqlx::query(
         "UPDATE users SET priceplan_user_id = ?, priceplan_client_id = ?, \
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE email = ?",
@@ -111,7 +129,15 @@ pub async fn link_priceplan(
     .bind(ids.user_id)
     .bind(ids.client_id)
     .bind(email)
-    .execute(db)
+    .execute(&mut *transaction)
     .await?;
+    sqlx::query(
+        "UPDATE sessions SET state = json_remove(state, '$.customer') \
+         WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+    .bind(email)
+    .execute(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
     Ok(result.rows_affected() == 1)
 }

@@ -10,12 +10,13 @@ use sqlx::SqlitePool;
 
 use crate::accounts::{PortalSession, store};
 use crate::cabinet::frame::FrameMessage;
-use crate::priceplan::PricePlanClient;
+use crate::priceplan::{CustomerIds, PricePlanClient};
 
 /// Redirects the frame to the cabinet's `/auth-key/TOKEN/` URL.
 ///
-/// The ids come from the signed-in account, never from the request. The
-/// token is minted for this request alone and appears only in `Location`.
+/// The ids come from the signed-in account (kept in its session since
+/// sign-in), never from the request. The token is minted for this request
+/// alone and appears only in `Location`.
 pub async fn to_priceplan(
     session: PortalSession,
     db: web::Data<SqlitePool>,
@@ -25,16 +26,12 @@ pub async fn to_priceplan(
         return FrameMessage::SignedOut.response();
     };
     tracing::Span::current().record("user_id", user_id);
-    let user = match store::find(&db, user_id).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return FrameMessage::SignedOut.response(),
-        Err(error) => {
-            tracing::error!(%error, "could not read the account");
-            return FrameMessage::PricePlanFailed.response();
-        }
-    };
-    let Some(customer) = user.customer_ids() else {
-        return FrameMessage::NotLinked.response();
+    let customer = match session.customer_ids() {
+        Some(customer) => customer,
+        None => match linked_since_sign_in(&session, &db, user_id).await {
+            Ok(customer) => customer,
+            Err(message) => return message.response(),
+        },
     };
 
     let started = Instant::now();
@@ -59,4 +56,24 @@ pub async fn to_priceplan(
             FrameMessage::for_error(&error).response()
         }
     }
+}
+
+/// The account's ids from the database, for a session that signed in
+/// before the account was linked; kept in the session from then on.
+async fn linked_since_sign_in(
+    session: &PortalSession,
+    db: &SqlitePool,
+    user_id: i64,
+) -> Result<CustomerIds, FrameMessage> {
+    let user = match store::find(db, user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(FrameMessage::SignedOut),
+        Err(error) => {
+            tracing::error!(%error, "could not read the account");
+            return Err(FrameMessage::PricePlanFailed);
+        }
+    };
+    let customer = user.customer_ids().ok_or(FrameMessage::NotLinked)?;
+    session.remember_customer_ids(customer);
+    Ok(customer)
 }

@@ -16,7 +16,7 @@ use crate::priceplan::{CallStats, CredentialKind, ManagerSessions, OneTimeToken,
 pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
 /// The PricePlan ids of one customer, as kept in the portal's profile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerIds {
     /// The PricePlan user (the cabinet login) attached to the client.
     pub user_id: i64,

@@ -281,3 +281,46 @@ async fn in_auth_key_mode_two_quick_frame_loads_get_different_keys() {
         StatusCode::GONE
     );
 }
+
+#[actix_web::test]
+async fn relinking_a_signed_in_account_sends_its_next_frame_to_the_new_client() {
+    let portal = spawn_portal().await;
+    let (browser, email) = portal.signed_in_browser().await;
+    let old = portal.sandbox.add_client("Old Client Ltd");
+    let new = portal.sandbox.add_client("New Client Ltd");
+    let link = |client: priceplan_portal::sandbox::SandboxClient| {
+        let ids = priceplan_portal::priceplan::CustomerIds {
+            user_id: client.user_id,
+            client_id: client.client_id,
+        };
+        priceplan_portal::accounts::store::link_priceplan(&portal.db, &email, ids)
+    };
+    link(old).await.unwrap();
+    let before = cabinet_shown(&portal, &browser).await;
+
+    link(new).await.unwrap();
+    let after = cabinet_shown(&portal, &browser).await;
+
+    assert!(before.contains("Old Client Ltd"));
+    assert!(after.contains("New Client Ltd"), "{after}");
+    assert_eq!(
+        browser.get("/pa").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+}
+
+/// The cabinet page that the browser's frame ends up showing.
+async fn cabinet_shown(
+    portal: &super::common::TestPortal,
+    browser: &super::common::Browser,
+) -> String {
+    let redirect = browser.get("/pa/redirect-to-pp").await;
+    let frame = super::common::Browser::new("");
+    let referer = format!("{}/", portal.url);
+    frame.get_with_referer(redirect.location(), &referer).await;
+    let page = frame
+        .get_with_referer(&format!("{}/cabinet/", portal.sandbox_url), &referer)
+        .await;
+    page.body
+}
