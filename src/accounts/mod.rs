@@ -4,6 +4,7 @@
 pub mod forms;
 pub mod password;
 mod session;
+pub mod session_cache;
 mod session_store;
 mod sign_in;
 mod sign_out;

@@ -1,13 +1,18 @@
 //! Session state kept in SQLite, so that signing out really ends a session:
-//! a copied cookie is worthless once its row is gone.
+//! a copied cookie is worthless once its row is gone. Recently used sessions
+//! are also kept in memory (see `session_cache`), sparing most requests a
+//! database read.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
+
+use super::session_cache::SessionCache;
 
 /// Expired rows are removed on every this-many new sessions.
 const CLEANUP_EVERY: u32 = 64;
@@ -20,7 +25,8 @@ const SIGNED_IN_MARK: &str = "user_id";
 #[derive(Clone)]
 pub struct SqliteSessionStore {
     db: SqlitePool,
-    saves: std::sync::Arc<AtomicU32>,
+    saves: Arc<AtomicU32>,
+    cache: Arc<SessionCache>,
 }
 
 impl SqliteSessionStore {
@@ -29,6 +35,7 @@ impl SqliteSessionStore {
         Self {
             db,
             saves: Default::default(),
+            cache: Default::default(),
         }
     }
 
@@ -38,15 +45,17 @@ impl SqliteSessionStore {
         ttl: &Duration,
     ) -> Result<SessionKey, anyhow::Error> {
         let key: String = random_key();
+        let (key_hash, expires_at) = (hash(&key), expires_at(state, ttl));
         sqlx::query(
             "INSERT INTO sessions (key_hash, state, expires_at, user_id) VALUES (?, ?, ?, ?)",
         )
-        .bind(hash(&key))
+        .bind(&key_hash)
         .bind(serde_json::to_string(state)?)
-        .bind(expires_at(state, ttl))
+        .bind(expires_at)
         .bind(signed_in_user(state))
         .execute(&self.db)
         .await?;
+        self.cache.put(key_hash, state.clone(), expires_at);
         if self
             .saves
             .fetch_add(1, Ordering::Relaxed)
@@ -62,18 +71,27 @@ impl SqliteSessionStore {
 
 impl SessionStore for SqliteSessionStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        let state: Option<String> = sqlx::query_scalar(
-            "SELECT state FROM sessions WHERE key_hash = ? AND expires_at > unixepoch()",
+        let key_hash = hash(key.as_ref());
+        if let Some(state) = self.cache.get(&key_hash, now()) {
+            return Ok(Some(state));
+        }
+
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT state, expires_at FROM sessions WHERE key_hash = ? AND expires_at > ?",
         )
-        .bind(hash(key.as_ref()))
+        .bind(&key_hash)
+        .bind(now())
         .fetch_optional(&self.db)
         .await
         .map_err(|e| LoadError::Other(e.into()))?;
+        let Some((json, expires_at)) = row else {
+            return Ok(None);
+        };
 
-        state
-            .map(|state| serde_json::from_str(&state))
-            .transpose()
-            .map_err(|e| LoadError::Deserialization(e.into()))
+        let state: HashMap<String, String> =
+            serde_json::from_str(&json).map_err(|e| LoadError::Deserialization(e.into()))?;
+        self.cache.put(key_hash, state.clone(), expires_at);
+        Ok(Some(state))
     }
 
     async fn save(
@@ -92,19 +110,22 @@ impl SessionStore for SqliteSessionStore {
     ) -> Result<SessionKey, UpdateError> {
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let (key_hash, expires_at) = (hash(key.as_ref()), expires_at(&state, ttl));
+        self.cache.remove(&key_hash);
         let updated = sqlx::query(
             "UPDATE sessions SET state = ?, expires_at = ?, user_id = ? \
              WHERE key_hash = ? AND expires_at > unixepoch()",
         )
         .bind(&json)
-        .bind(expires_at(&state, ttl))
+        .bind(expires_at)
         .bind(signed_in_user(&state))
-        .bind(hash(key.as_ref()))
+        .bind(&key_hash)
         .execute(&self.db)
         .await
         .map_err(|e| UpdateError::Other(e.into()))?;
 
         if updated.rows_affected() == 1 {
+            self.cache.put(key_hash, state, expires_at);
             return Ok(key);
         }
         // The row expired or was deleted meanwhile: start a new session.
@@ -112,6 +133,7 @@ impl SessionStore for SqliteSessionStore {
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+        self.cache.remove(&hash(key.as_ref()));
         sqlx::query("UPDATE sessions SET expires_at = ? WHERE key_hash = ? AND expires_at > ?")
             .bind(now().saturating_add(ttl.whole_seconds()))
             .bind(hash(key.as_ref()))
@@ -122,8 +144,10 @@ impl SessionStore for SqliteSessionStore {
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        let key_hash = hash(key.as_ref());
+        self.cache.remove(&key_hash);
         sqlx::query("DELETE FROM sessions WHERE key_hash = ?")
-            .bind(hash(key.as_ref()))
+            .bind(&key_hash)
             .execute(&self.db)
             .await?;
         Ok(())

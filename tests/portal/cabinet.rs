@@ -299,6 +299,9 @@ async fn relinking_a_signed_in_account_sends_its_next_frame_to_the_new_client() 
     let before = cabinet_shown(&portal, &browser).await;
 
     link(new).await.unwrap();
+    // The portal may trust its in-memory copy of the session this long.
+    let fresh_for = priceplan_portal::accounts::session_cache::FRESH_FOR;
+    actix_web::rt::time::sleep(fresh_for + std::time::Duration::from_millis(100)).await;
     let after = cabinet_shown(&portal, &browser).await;
 
     assert!(before.contains("Old Client Ltd"));

@@ -367,3 +367,31 @@ async fn a_visitor_who_never_signs_in_leaves_a_session_for_an_hour_at_most() {
     assert_eq!(count, 1);
     assert!(longest <= 3600, "{longest}");
 }
+
+#[actix_web::test]
+async fn a_sign_out_on_one_instance_ends_the_session_on_another_within_seconds() {
+    let database = super::common::TempDatabase::new();
+    let (_sandbox, sandbox_url) = super::common::spawn_sandbox();
+    let mut urls = Vec::new();
+    for _ in 0..2 {
+        let settings = super::common::settings_for(&sandbox_url, database.url());
+        let app = priceplan_portal::startup::Application::build(settings)
+            .await
+            .unwrap();
+        urls.push(priceplan_portal::startup::origin_of(app.address()));
+        actix_web::rt::spawn(app.run_until_stopped());
+    }
+    let first = super::common::Browser::new(&urls[0]);
+    first
+        .sign_up(&unique_email(), "Two Instances", PASSWORD)
+        .await;
+    let second = super::common::Browser::new(&urls[1]);
+    second.set_cookie("portal_session", &first.cookie("portal_session").unwrap());
+    assert_eq!(second.get("/pa").await.status, StatusCode::OK);
+
+    first.sign_out().await;
+    let fresh_for = priceplan_portal::accounts::session_cache::FRESH_FOR;
+    actix_web::rt::time::sleep(fresh_for + Duration::from_millis(100)).await;
+
+    assert_eq!(second.get("/pa").await.status, StatusCode::SEE_OTHER);
+}
