@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::common::spawn_portal;
+use super::common::{Browser, spawn_portal};
 
 const REQUESTS: usize = 240;
 
@@ -53,12 +53,27 @@ fn body(rng: &mut StdRng, csrf_token: &str) -> Vec<u8> {
     pairs.join("&").into_bytes()
 }
 
+/// The session's form token, from the sign-up form or, once signed in,
+/// from the cabinet page's sign-out form.
+async fn current_csrf_token(browser: &Browser) -> String {
+    let form = browser.get("/sign-up").await;
+    match form.status {
+        StatusCode::OK => form.csrf_token(),
+        _ => browser.get("/pa").await.csrf_token(),
+    }
+}
+
 #[actix_web::test]
 async fn random_form_bodies_never_cause_a_server_error() {
     let portal = spawn_portal().await;
     let browser = portal.browser();
-    let mut csrf_token = browser.get("/sign-up").await.csrf_token();
-    let seed: u64 = rand::random();
+    let mut csrf_token = current_csrf_token(&browser).await;
+    // FUZZ_SEED=N replays a run; the seed is in every failure message.
+    let seed = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or_else(rand::random::<u64>);
+    eprintln!("fuzzing with FUZZ_SEED={seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let content_types = [
         "application/x-www-form-urlencoded",
@@ -86,7 +101,7 @@ async fn random_form_bodies_never_cause_a_server_error() {
         }
         if answer.status == StatusCode::SEE_OTHER {
             // Signing up, in or out starts a new session with a new token.
-            csrf_token = browser.get("/sign-up").await.csrf_token();
+            csrf_token = current_csrf_token(&browser).await;
         }
     }
 
