@@ -17,10 +17,7 @@ pub struct User {
 impl User {
     /// The account's PricePlan ids, when it is linked to a PricePlan client.
     pub fn customer_ids(&self) -> Option<CustomerIds> {
-        Some(CustomerIds {
-            user_id: self.priceplan_user_id?,
-            client_id: self.priceplan_client_id?,
-        })
+        linked(self.priceplan_user_id, self.priceplan_client_id)
     }
 }
 
@@ -37,11 +34,16 @@ pub struct StoredCredentials {
 impl StoredCredentials {
     /// The account's PricePlan ids, when it is linked.
     pub fn customer_ids(&self) -> Option<CustomerIds> {
-        Some(CustomerIds {
-            user_id: self.priceplan_user_id?,
-            client_id: self.priceplan_client_id?,
-        })
+        linked(self.priceplan_user_id, self.priceplan_client_id)
     }
+}
+
+/// The ids of a linked account: both columns set.
+fn linked(user_id: Option<i64>, client_id: Option<i64>) -> Option<CustomerIds> {
+    Some(CustomerIds {
+        user_id: user_id?,
+        client_id: client_id?,
+    })
 }
 
 /// A new account, validated and with its password already hashed.
