@@ -95,7 +95,7 @@ impl SessionKey {
         if value.len() < Self::MIN_LEN {
             return Err(malformed(
                 "PORTAL_SESSION_KEY",
-                "at least 64 characters, e.g. the output of `openssl rand -hex 64`",
+                "at least 64 bytes, e.g. the 128 characters of `openssl rand -hex 64`",
             ));
         }
         Ok(Self(Secret::new(value.as_bytes().to_vec())))
@@ -159,7 +159,7 @@ fn operations_settings(
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<OperationsSettings, ConfigError> {
     let public_url = match var("PORTAL_PUBLIC_URL") {
-        Some(url) => Some(base_url("PORTAL_PUBLIC_URL", &url)?),
+        Some(url) => Some(base_url("PORTAL_PUBLIC_URL", &url, "https://portal.example.com")?),
         None => None,
     };
     Ok(OperationsSettings {
@@ -177,22 +177,21 @@ const RESERVED_PATHS: &[&str] = &[
 fn cabinet_prefix(value: Option<String>) -> Result<String, ConfigError> {
     let prefix = value.unwrap_or_else(|| "/pa".into());
     let prefix = prefix.trim_end_matches('/');
+    let parts: Vec<&str> = prefix.strip_prefix('/').unwrap_or("").split('/').collect();
     let valid = prefix.starts_with('/')
-        && prefix.len() > 1
-        && prefix[1..]
-            .split('/')
+        && parts
+            .iter()
             .all(|part| !part.is_empty() && part.bytes().all(is_path_byte));
-    let first = prefix[1..].split('/').next().unwrap_or_default();
-    if RESERVED_PATHS.contains(&first) {
-        return Err(malformed(
-            "PORTAL_CABINET_PREFIX",
-            "a path that the portal does not use already (not /sign-in, /static, /health...)",
-        ));
-    }
     if !valid {
         return Err(malformed(
             "PORTAL_CABINET_PREFIX",
             "a path such as /pa or /account/billing (letters, digits, - and _)",
+        ));
+    }
+    if RESERVED_PATHS.contains(&parts[0]) {
+        return Err(malformed(
+            "PORTAL_CABINET_PREFIX",
+            "a path that the portal does not use already (not /sign-in, /static, /health...)",
         ));
     }
     Ok(prefix.to_string())

@@ -66,9 +66,10 @@ pub(super) fn priceplan_settings(
     var: impl Fn(&str) -> Option<String>,
     demo: bool,
 ) -> Result<PricePlanSettings, ConfigError> {
-    let api_url = base_url("PRICEPLAN_URL", url)?;
+    let example = "https://yoursub-lk.priceplan.pro";
+    let api_url = base_url("PRICEPLAN_URL", url, example)?;
     let public_url = match var("PRICEPLAN_PUBLIC_URL") {
-        Some(public) => base_url("PRICEPLAN_PUBLIC_URL", &public)?,
+        Some(public) => base_url("PRICEPLAN_PUBLIC_URL", &public, example)?,
         None => api_url.clone(),
     };
     let token_mode = match var("PRICEPLAN_TOKEN_MODE").as_deref() {
@@ -121,18 +122,24 @@ pub(super) fn priceplan_settings(
     })
 }
 
-/// Checks an `http(s)://host[:port]` URL and returns it without a trailing slash.
-pub(super) fn base_url(name: &str, value: &str) -> Result<String, ConfigError> {
+/// Checks an `http(s)://host[:port]` URL and returns it in the form that
+/// browsers compare origins in: lower case, no trailing slash.
+pub(super) fn base_url(name: &str, value: &str, example: &str) -> Result<String, ConfigError> {
     let trimmed = value.trim().trim_end_matches('/');
-    let shape = "an http:// or https:// URL of a host, e.g. https://yoursub-lk.priceplan.pro";
-    let uri: awc::http::Uri = trimmed.parse().map_err(|_| malformed(name, shape))?;
+    let shape = format!("an http:// or https:// URL of a host, e.g. {example}");
+    let uri: awc::http::Uri = trimmed.parse().map_err(|_| malformed(name, &shape))?;
 
-    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
+    let scheme_ok = matches!(scheme.as_deref(), Some("http" | "https"));
     let path_ok = uri.path().is_empty() || uri.path() == "/";
-    // Credentials in the URL would reach every browser through the redirect.
-    let no_credentials = uri.authority().is_some_and(|a| !a.as_str().contains('@'));
-    if !scheme_ok || uri.host().is_none() || !path_ok || uri.query().is_some() || !no_credentials {
-        return Err(malformed(name, shape));
+    if !scheme_ok || uri.host().is_none() || !path_ok || uri.query().is_some() {
+        return Err(malformed(name, &shape));
     }
-    Ok(trimmed.to_string())
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+    // Credentials in the URL would reach every browser through the redirect.
+    if authority.contains('@') {
+        return Err(malformed(name, "a URL without a user name or password in it"));
+    }
+    let scheme = scheme.unwrap_or_default();
+    Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))
 }

@@ -80,6 +80,10 @@ fn each_malformed_value_names_its_variable() {
         ("PORTAL_CABINET_PREFIX", "pa"),
         ("PORTAL_CABINET_PREFIX", "/pa/../x"),
         ("PORTAL_CABINET_PREFIX", "/sign-in"),
+        ("PORTAL_CABINET_PREFIX", "/"),
+        ("PORTAL_CABINET_PREFIX", "//"),
+        ("PORTAL_CABINET_PREFIX", "ä"),
+        ("PORTAL_CABINET_PREFIX", "/éa"),
         ("PORTAL_CABINET_PREFIX", "/static/pa"),
         ("PORTAL_SESSION_KEY", "short"),
         ("PORTAL_SECURE_COOKIES", "maybe"),
@@ -88,6 +92,7 @@ fn each_malformed_value_names_its_variable() {
         ("PRICEPLAN_URL", "ftp://example"),
         ("PRICEPLAN_URL", "https://sub-lk.priceplan.pro/api"),
         ("PRICEPLAN_URL", "http://user:secret@127.0.0.1:9000"),
+        ("PORTAL_SESSION_KEY", &"ä".repeat(31)),
     ];
 
     for (name, value) in cases {
@@ -202,4 +207,18 @@ fn by_default_ready_checks_priceplan_and_metrics_need_no_token() {
     assert!(operations.ready_checks_priceplan);
     assert!(operations.metrics_token.is_none());
     assert!(operations.public_url.is_none());
+}
+
+#[test]
+fn urls_are_kept_in_the_lower_case_form_browsers_compare() {
+    let settings = settings(&[
+        ("PORTAL_DEMO", "true"),
+        ("PRICEPLAN_URL", "HTTP://SandBox.Example:8081/"),
+    ])
+    .unwrap();
+
+    let PricePlanTarget::Remote(priceplan) = &settings.priceplan else {
+        panic!("expected a remote PricePlan");
+    };
+    assert_eq!(priceplan.api_url, "http://sandbox.example:8081");
 }
