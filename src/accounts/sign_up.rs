@@ -109,6 +109,7 @@ pub async fn submit(
     };
     match store::insert(&db, &new_user).await {
         Ok(user_id) => {
+            throttle.succeeded(email, address);
             session
                 .sign_in(user_id, None)
                 .map_err(PageError::unexpected)?;

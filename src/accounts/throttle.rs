@@ -1,10 +1,12 @@
 //! Slowing down password guessing: failed sign-ins are counted per account
 //! and address, per address, and per account, each over a fixed window.
 //!
-//! The tightest limit is on one account from one address, so that a
-//! guesser elsewhere does not lock the owner out; the per-account limit,
-//! far higher, stops guessing spread over many addresses. Every block ends
-//! when its window does.
+//! The tightest limit is on one account from one address; the per-address
+//! and per-account limits, higher, stop guessing spread over many accounts
+//! or many addresses. An address the account signed in from before is held
+//! only to the first limit, so that guessers elsewhere (or behind the same
+//! office router, on other accounts) do not lock the owner out. Every block
+//! ends when its window does.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -22,6 +24,8 @@ const PER_ACCOUNT: u32 = 50;
 /// Registrations allowed from one address: each costs a password hash and
 /// tells whether an email has an account.
 const SIGN_UPS_PER_ADDRESS: u32 = 10;
+/// How long a successful sign-in vouches for its account and address.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Past this many entries, expired ones are dropped.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -53,13 +57,20 @@ struct Failures {
 #[derive(Default)]
 pub struct SignInThrottle {
     failures: Mutex<HashMap<Key, Failures>>,
+    /// Account and address pairs that signed in before, and when.
+    known: Mutex<HashMap<(String, IpAddr), Instant>>,
 }
 
 impl SignInThrottle {
     /// `Err(wait)` when sign-in for this account from this address is
     /// blocked for `wait` more.
     pub fn check(&self, email: &str, address: Option<IpAddr>) -> Result<(), Duration> {
-        self.blocked(&keys(email, address))
+        match address {
+            Some(address) if self.is_known(email, address) => {
+                self.blocked(&[Key::AccountAndAddress(email.to_string(), address)])
+            }
+            _ => self.blocked(&keys(email, address)),
+        }
     }
 
     /// Counts a failed sign-in.
@@ -118,12 +129,26 @@ impl SignInThrottle {
         }
     }
 
-    /// Forgets this account's failures from this address after a success.
+    /// Forgets this account's failures from this address after a success,
+    /// and remembers the address as the owner's.
     pub fn succeeded(&self, email: &str, address: Option<IpAddr>) {
-        if let Some(address) = address {
-            self.lock()
-                .remove(&Key::AccountAndAddress(email.to_string(), address));
+        let Some(address) = address else {
+            return;
+        };
+        self.lock()
+            .remove(&Key::AccountAndAddress(email.to_string(), address));
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        if known.len() > PRUNE_ABOVE {
+            known.retain(|_, since| since.elapsed() < KNOWN_FOR);
         }
+        known.insert((email.to_string(), address), Instant::now());
+    }
+
+    fn is_known(&self, email: &str, address: IpAddr) -> bool {
+        let known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        known
+            .get(&(email.to_string(), address))
+            .is_some_and(|since| since.elapsed() < KNOWN_FOR)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Failures>> {
@@ -233,6 +258,23 @@ mod tests {
         assert_eq!(wait_in_words(Duration::from_millis(300)), "1 second");
         assert_eq!(wait_in_words(Duration::from_secs(45)), "45 seconds");
         assert_eq!(wait_in_words(Duration::from_secs(899)), "15 minutes");
+    }
+
+    #[test]
+    fn an_address_the_owner_used_before_is_not_blocked_by_guessing_elsewhere() {
+        let throttle = SignInThrottle::default();
+        throttle.succeeded("ann@example.com", HOME);
+
+        for n in 0..60 {
+            let guesser = Some(IpAddr::V4(std::net::Ipv4Addr::new(127, 1, 0, n)));
+            throttle.failed("ann@example.com", guesser);
+        }
+        for n in 0..25 {
+            throttle.failed(&format!("other{n}@example.com"), HOME);
+        }
+
+        assert!(throttle.check("ann@example.com", HOME).is_ok());
+        assert!(throttle.check("ann@example.com", ELSEWHERE).is_err());
     }
 
     #[test]

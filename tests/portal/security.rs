@@ -395,3 +395,24 @@ async fn a_sign_out_on_one_instance_ends_the_session_on_another_within_seconds()
 
     assert_eq!(second.get("/pa").await.status, StatusCode::SEE_OTHER);
 }
+
+#[actix_web::test]
+async fn guessing_from_many_addresses_does_not_lock_out_the_owners_own_address() {
+    let portal = spawn_portal_with(|settings| settings.trust_forwarded_for = true).await;
+    let owner = portal.browser();
+    owner.forwarded_for("127.0.0.6");
+    let email = unique_email();
+    owner.sign_up(&email, "Owner", PASSWORD).await;
+    owner.sign_out().await;
+    let guesser = portal.browser();
+    for n in 0..55 {
+        guesser.forwarded_for(&format!("127.0.2.{n}"));
+        guesser.sign_in(&email, "a wrong password here").await;
+    }
+
+    let from_elsewhere = guesser.sign_in(&email, PASSWORD).await;
+    let from_home = owner.sign_in(&email, PASSWORD).await;
+
+    assert_eq!(from_elsewhere.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(from_home.status, StatusCode::SEE_OTHER);
+}
