@@ -215,6 +215,7 @@ class Bench:
             PORTAL_SESSION_KEY=self.session_key,
             PORTAL_SECURE_COOKIES="false",
             PORTAL_TRUST_FORWARDED_FOR="true",
+            PORTAL_REDIRECTS_PER_MINUTE="0",  # measure the route, not the limit
             PRICEPLAN_URL=self.sandbox_url,
             PRICEPLAN_MANAGER_LOGIN=self.opts.manager_login,
             PRICEPLAN_MANAGER_PASSWORD=self.opts.manager_password,

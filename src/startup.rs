@@ -14,7 +14,7 @@ use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 
 use crate::accounts::{ClientAddress, HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
-use crate::cabinet::CabinetSettings;
+use crate::cabinet::{CabinetSettings, RedirectLimit};
 use crate::config::{PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings};
 use crate::health::ReadyChecks;
 use crate::metrics::{MetricsAccess, RequestMetrics};
@@ -145,6 +145,7 @@ fn portal_server(
         lifetime: settings.session_lifetime,
     };
     let throttle = web::Data::new(SignInThrottle::default());
+    let redirect_limit = web::Data::new(RedirectLimit::new(settings.redirects_per_minute));
     let client_address = match settings.trust_forwarded_for {
         true => ClientAddress::ForwardedFor,
         false => ClientAddress::Peer,
@@ -180,6 +181,7 @@ fn portal_server(
             .app_data(web::Data::new(ready_checks))
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(home.clone()))
+            .app_data(redirect_limit.clone())
             .app_data(web::Data::new(policy))
             .app_data(throttle.clone())
             .app_data(web::Data::new(client_address))

@@ -19,6 +19,8 @@ pub enum FrameMessage {
     PricePlanFailed,
     /// PricePlan does not know the ids the account is linked to.
     LinkBroken,
+    /// The account opened the cabinet too often in the last minute.
+    TooOften,
 }
 
 #[derive(Template)]
@@ -47,6 +49,7 @@ impl FrameMessage {
             Self::NotLinked => StatusCode::CONFLICT,
             Self::PricePlanSlow => StatusCode::GATEWAY_TIMEOUT,
             Self::PricePlanFailed | Self::LinkBroken => StatusCode::BAD_GATEWAY,
+            Self::TooOften => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -67,6 +70,10 @@ impl FrameMessage {
             Self::PricePlanFailed => (
                 "The billing cabinet is not available right now",
                 "Reload this page in a minute. If it keeps happening, contact support.",
+            ),
+            Self::TooOften => (
+                "The billing cabinet was opened many times in a short while",
+                "Wait a minute, then reload this page.",
             ),
             Self::LinkBroken => (
                 "Your billing account could not be found",

@@ -2,10 +2,13 @@
 //! auth-redirect route that the frame loads.
 
 mod frame;
+mod limit;
 mod page;
 mod redirect;
 
 use actix_web::web;
+
+pub use limit::RedirectLimit;
 
 /// What the cabinet routes need to know.
 #[derive(Clone, Debug)]

@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use sqlx::SqlitePool;
 
 use crate::accounts::{PortalSession, store};
+use crate::cabinet::RedirectLimit;
 use crate::cabinet::frame::FrameMessage;
 use crate::priceplan::{CustomerIds, PricePlanClient};
 
@@ -21,11 +22,16 @@ pub async fn to_priceplan(
     session: PortalSession,
     db: web::Data<SqlitePool>,
     priceplan: web::Data<PricePlanClient>,
+    limit: web::Data<RedirectLimit>,
 ) -> HttpResponse {
     let Some(user_id) = session.user_id() else {
         return FrameMessage::SignedOut.response();
     };
     tracing::Span::current().record("user_id", user_id);
+    if !limit.allow(user_id) {
+        tracing::warn!("cabinet redirects over the per-minute limit");
+        return FrameMessage::TooOften.response();
+    }
     let customer = match session.customer_ids() {
         Some(customer) => customer,
         None => match linked_since_sign_in(&session, &db, user_id).await {

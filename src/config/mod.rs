@@ -15,7 +15,7 @@ pub use priceplan::{PricePlanAuth, PricePlanSettings, TokenMode};
 pub use values::ConfigError;
 
 use priceplan::{base_url, priceplan_settings};
-use values::{malformed, minutes, missing, parse_addr, parse_bool};
+use values::{count, malformed, minutes, missing, parse_addr, parse_bool};
 
 /// Everything the portal needs to start.
 #[derive(Clone, Debug)]
@@ -37,6 +37,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Path prefix of the cabinet routes, e.g. `/pa`.
     pub cabinet_prefix: String,
+    /// Cabinet redirects allowed per account and minute; 0 allows any.
+    pub redirects_per_minute: u32,
     /// Demo mode: a generated session key is allowed and the demo account
     /// is seeded. On when no PricePlan URL is configured.
     pub demo: bool,
@@ -143,6 +145,7 @@ impl Settings {
             session_lifetime: minutes("PORTAL_SESSION_LIFETIME_MINUTES", var, 12 * 60)?,
             trust_forwarded_for: parse_bool("PORTAL_TRUST_FORWARDED_FOR", var, false)?,
             cabinet_prefix: cabinet_prefix(var("PORTAL_CABINET_PREFIX"))?,
+            redirects_per_minute: count("PORTAL_REDIRECTS_PER_MINUTE", var, 30)?,
             demo,
             priceplan,
             operations: operations_settings(var)?,
@@ -159,7 +162,11 @@ fn operations_settings(
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<OperationsSettings, ConfigError> {
     let public_url = match var("PORTAL_PUBLIC_URL") {
-        Some(url) => Some(base_url("PORTAL_PUBLIC_URL", &url, "https://portal.example.com")?),
+        Some(url) => Some(base_url(
+            "PORTAL_PUBLIC_URL",
+            &url,
+            "https://portal.example.com",
+        )?),
         None => None,
     };
     Ok(OperationsSettings {

@@ -138,7 +138,10 @@ pub(super) fn base_url(name: &str, value: &str, example: &str) -> Result<String,
     let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
     // Credentials in the URL would reach every browser through the redirect.
     if authority.contains('@') {
-        return Err(malformed(name, "a URL without a user name or password in it"));
+        return Err(malformed(
+            name,
+            "a URL without a user name or password in it",
+        ));
     }
     let scheme = scheme.unwrap_or_default();
     Ok(format!("{scheme}://{}", authority.to_ascii_lowercase()))

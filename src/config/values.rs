@@ -75,6 +75,22 @@ pub(super) fn millis(
     Ok(Duration::from_millis(millis))
 }
 
+/// A count up to a million, 0 included.
+pub(super) fn count(
+    name: &str,
+    var: impl Fn(&str) -> Option<String>,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    let count = parse_bounded(
+        name,
+        var,
+        u64::from(default),
+        0..=1_000_000,
+        "a whole number",
+    )?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
 /// A duration given in minutes, up to a year.
 pub(super) fn minutes(
     name: &str,

@@ -327,3 +327,21 @@ async fn cabinet_shown(
         .await;
     page.body
 }
+
+#[actix_web::test]
+async fn an_account_opening_the_cabinet_too_often_is_slowed_without_a_priceplan_call() {
+    let portal = spawn_portal_with(|settings| settings.redirects_per_minute = 5).await;
+    let (browser, _) = portal.linked_browser().await;
+    for _ in 0..5 {
+        assert_eq!(
+            browser.get("/pa/redirect-to-pp").await.status,
+            StatusCode::FOUND
+        );
+    }
+
+    let refused = browser.get("/pa/redirect-to-pp").await;
+
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("Wait a minute"));
+    assert_eq!(portal.sandbox.stats().reset_token_calls, 5);
+}
