@@ -157,7 +157,10 @@ fn portal_server(
     };
     let home = HomePath(cabinet.prefix.clone());
     let request_metrics = web::Data::new(RequestMetrics::default());
-    let metrics_access = MetricsAccess::new(settings.operations.metrics_token.clone());
+    let metrics_access = MetricsAccess::new(
+        settings.operations.metrics_token.clone(),
+        settings.trust_forwarded_for,
+    );
     let ready_checks = ReadyChecks {
         priceplan: settings.operations.ready_checks_priceplan,
     };

@@ -15,12 +15,18 @@ use crate::secret::Secret;
 #[derive(Clone, Debug)]
 pub struct MetricsAccess {
     token: Option<Secret<String>>,
+    /// Behind a proxy every peer is the proxy: loopback says nothing.
+    behind_proxy: bool,
 }
 
 impl MetricsAccess {
-    /// The rule for the configured token, if any.
-    pub fn new(token: Option<Secret<String>>) -> Self {
-        Self { token }
+    /// The rule for the configured token, if any, and whether the portal
+    /// sits behind a reverse proxy (`PORTAL_TRUST_FORWARDED_FOR`).
+    pub fn new(token: Option<Secret<String>>, behind_proxy: bool) -> Self {
+        Self {
+            token,
+            behind_proxy,
+        }
     }
 
     /// Whether a request with this `Authorization` value from this peer may
@@ -32,6 +38,7 @@ impl MetricsAccess {
                 .is_some_and(|given| {
                     http_auth::same_bytes(given.as_bytes(), token.expose().as_bytes())
                 }),
+            None if self.behind_proxy => false,
             None => peer.is_some_and(|peer| peer.ip().is_loopback()),
         }
     }
@@ -47,7 +54,7 @@ mod tests {
 
     #[test]
     fn without_a_token_only_loopback_peers_are_allowed() {
-        let access = MetricsAccess::new(None);
+        let access = MetricsAccess::new(None, false);
 
         assert!(access.allows(None, peer("127.0.0.1:5000")));
         assert!(access.allows(None, peer("[::1]:5000")));
@@ -56,8 +63,15 @@ mod tests {
     }
 
     #[test]
+    fn behind_a_proxy_without_a_token_nobody_is_allowed() {
+        let access = MetricsAccess::new(None, true);
+
+        assert!(!access.allows(None, peer("127.0.0.1:5000")));
+    }
+
+    #[test]
     fn with_a_token_only_the_right_bearer_is_allowed_wherever_it_comes_from() {
-        let access = MetricsAccess::new(Some(Secret::new("s3cret-token".into())));
+        let access = MetricsAccess::new(Some(Secret::new("s3cret-token".into())), true);
 
         assert!(access.allows(Some("Bearer s3cret-token"), peer("203.0.113.9:1")));
         assert!(!access.allows(Some("Bearer s3cret-tokem"), peer("127.0.0.1:1")));
