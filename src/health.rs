@@ -10,6 +10,10 @@ use sqlx::SqlitePool;
 
 use crate::priceplan::PricePlanClient;
 
+/// A PricePlan call that failed this recently (and nothing since) makes
+/// the portal not ready, even with a Manager session in hand.
+const RECENT: Duration = Duration::from_secs(30);
+
 /// How long the database may take to answer `SELECT 1`.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -54,7 +58,10 @@ async fn ready(
     let priceplan = match check_priceplan {
         false => "skipped".to_string(),
         true => match priceplan.check_credentials().await {
-            Ok(()) => "ok".to_string(),
+            Ok(()) => match priceplan.stats().recent_outage(RECENT) {
+                None => "ok".to_string(),
+                Some(kind) => format!("failed: {kind}"),
+            },
             Err(error) => format!("failed: {}", error.kind()),
         },
     };

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::metrics::Histogram;
 use crate::priceplan::PricePlanError;
@@ -17,6 +17,8 @@ use crate::priceplan::PricePlanError;
 pub struct CallStats {
     per_call: Mutex<BTreeMap<&'static str, CallFigures>>,
     sign_ins: AtomicU64,
+    /// When the latest call ended, and how it failed if it did.
+    latest: Mutex<Option<(Instant, Option<&'static str>)>>,
 }
 
 /// What is known about one API call, e.g. `reset_token`.
@@ -61,6 +63,22 @@ impl CallStats {
         figures.latency.observe(elapsed);
         if let Some(error) = error {
             *figures.failures.entry(error.kind()).or_default() += 1;
+        }
+        drop(per_call);
+        let outcome = (Instant::now(), error.map(PricePlanError::kind));
+        *self.latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
+    }
+
+    /// The kind of failure of the latest call, if it ended within `within`
+    /// because PricePlan could not be reached or answered nonsense: a sign
+    /// that PricePlan is down, whatever the cached Manager session says.
+    pub fn recent_outage(&self, within: Duration) -> Option<&'static str> {
+        let latest = *self.latest.lock().unwrap_or_else(PoisonError::into_inner);
+        match latest {
+            Some((at, Some(kind))) if at.elapsed() < within => {
+                matches!(kind, "unreachable" | "timeout" | "unexpected_answer").then_some(kind)
+            }
+            _ => None,
         }
     }
 

@@ -81,6 +81,27 @@ async fn ready_answers_503_when_priceplan_is_faulted() {
 }
 
 #[actix_web::test]
+async fn ready_turns_503_when_priceplan_fails_after_the_manager_signed_in() {
+    let portal = spawn_portal().await;
+    let (browser, _) = portal.linked_browser().await;
+    assert_eq!(ready(&portal).await.0, StatusCode::OK);
+    portal.sandbox.set_fault(Some(Fault::ServerError));
+    browser.get("/pa/redirect-to-pp").await;
+
+    let (status, body) = ready(&portal).await;
+
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["checks"]["priceplan"], "failed: unexpected_answer");
+    portal.sandbox.set_fault(None);
+    browser.get("/pa/redirect-to-pp").await;
+    assert_eq!(
+        ready(&portal).await.0,
+        StatusCode::OK,
+        "ready again once a call works"
+    );
+}
+
+#[actix_web::test]
 async fn ready_leaves_priceplan_alone_when_its_check_is_turned_off() {
     let portal = spawn_portal_with(|settings| {
         settings.operations.ready_checks_priceplan = false;
