@@ -137,7 +137,7 @@ async fn link(email: &str, client_id: &str, user_id: &str) -> Result<(), String>
     let email = accounts::forms::normalise_email(email).map_err(str::to_string)?;
 
     let url = std::env::var("PORTAL_DATABASE_URL").unwrap_or_else(|_| "sqlite:portal.db".into());
-    let db = database::connect(&url)
+    let db = database::connect_existing(&url)
         .await
         .map_err(|e| format!("cannot open {url}: {e}"))?;
     match accounts::store::link_priceplan(&db, &email, ids).await {

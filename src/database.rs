@@ -9,8 +9,18 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 /// Opens the database at `url`, creating the file if needed, and applies
 /// the migrations in `migrations/`.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    open(url, true).await
+}
+
+/// Opens an existing database only, for commands that change accounts: a
+/// mistyped URL should fail, not create an empty database.
+pub async fn connect_existing(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    open(url, false).await
+}
+
+async fn open(url: &str, create: bool) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
+        .create_if_missing(create)
         .journal_mode(SqliteJournalMode::Wal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);

@@ -168,3 +168,18 @@ async fn pages_name_an_icon_that_the_portal_serves() {
     );
     assert!(icon.body.starts_with("<svg"));
 }
+
+#[test]
+fn the_link_command_refuses_a_database_that_does_not_exist_and_creates_none() {
+    let database = super::common::TempDatabase::new();
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_priceplan-portal"))
+        .args(["link", "ann@example.com", "101", "201"])
+        .env("PORTAL_DATABASE_URL", database.url())
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot open"));
+    assert!(!database.path().exists());
+}
