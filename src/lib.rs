@@ -8,6 +8,7 @@ pub mod cabinet;
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod deadline;
 pub mod demo;
 pub mod doctor;
 pub mod health;

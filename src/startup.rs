@@ -16,6 +16,7 @@ use sqlx::SqlitePool;
 use crate::accounts::{ClientAddress, HomePath, SessionPolicy, SignInThrottle, SqliteSessionStore};
 use crate::cabinet::{CabinetSettings, RedirectLimit};
 use crate::config::{PricePlanAuth, PricePlanSettings, PricePlanTarget, Settings};
+use crate::deadline::{self, RequestDeadline};
 use crate::health::ReadyChecks;
 use crate::metrics::{MetricsAccess, RequestMetrics};
 use crate::priceplan::{PricePlanClient, PricePlanShared};
@@ -146,6 +147,7 @@ fn portal_server(
     };
     let throttle = web::Data::new(SignInThrottle::default());
     let redirect_limit = web::Data::new(RedirectLimit::new(settings.redirects_per_minute));
+    let request_deadline = settings.request_deadline;
     let client_address = match settings.trust_forwarded_for {
         true => ClientAddress::ForwardedFor,
         false => ClientAddress::Peer,
@@ -178,6 +180,7 @@ fn portal_server(
             .wrap(security_headers())
             .wrap(from_fn(telemetry::log_requests))
             .wrap(from_fn(metrics::record_requests))
+            .wrap(from_fn(deadline::within_deadline))
             .wrap(from_fn(head_as_get))
             .app_data(request_metrics.clone())
             .app_data(web::Data::new(metrics_access.clone()))
@@ -185,6 +188,7 @@ fn portal_server(
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(home.clone()))
             .app_data(redirect_limit.clone())
+            .app_data(web::Data::new(RequestDeadline(request_deadline)))
             .app_data(web::Data::new(policy))
             .app_data(throttle.clone())
             .app_data(web::Data::new(client_address))

@@ -39,6 +39,8 @@ pub struct Settings {
     pub cabinet_prefix: String,
     /// Cabinet redirects allowed per account and minute; 0 allows any.
     pub redirects_per_minute: u32,
+    /// How long a request may take, body and PricePlan call included.
+    pub request_deadline: Duration,
     /// Demo mode: a generated session key is allowed and the demo account
     /// is seeded. On when no PricePlan URL is configured.
     pub demo: bool,
@@ -146,6 +148,7 @@ impl Settings {
             trust_forwarded_for: parse_bool("PORTAL_TRUST_FORWARDED_FOR", var, false)?,
             cabinet_prefix: cabinet_prefix(var("PORTAL_CABINET_PREFIX"))?,
             redirects_per_minute: count("PORTAL_REDIRECTS_PER_MINUTE", var, 30)?,
+            request_deadline: request_deadline(var, &priceplan)?,
             demo,
             priceplan,
             operations: operations_settings(var)?,
@@ -174,6 +177,27 @@ fn operations_settings(
         ready_checks_priceplan: parse_bool("PORTAL_READY_CHECKS_PRICEPLAN", &var, true)?,
         metrics_token: var("PORTAL_METRICS_TOKEN").map(|token| Secret::new(token.trim().into())),
     })
+}
+
+/// The request deadline, which must leave a PricePlan call its own timeout.
+fn request_deadline(
+    var: impl Fn(&str) -> Option<String>,
+    priceplan: &PricePlanTarget,
+) -> Result<Duration, ConfigError> {
+    let seconds = count("PORTAL_REQUEST_TIMEOUT_SECS", var, 30)?;
+    let deadline = Duration::from_secs(u64::from(seconds));
+    let call = match priceplan {
+        PricePlanTarget::Remote(priceplan) | PricePlanTarget::Demo { priceplan, .. } => {
+            priceplan.request_timeout
+        }
+    };
+    if deadline <= call {
+        return Err(malformed(
+            "PORTAL_REQUEST_TIMEOUT_SECS",
+            "more seconds than PRICEPLAN_TIMEOUT_MS gives a PricePlan call",
+        ));
+    }
+    Ok(deadline)
 }
 
 /// First path segments the portal serves itself.

@@ -79,6 +79,7 @@ fn each_malformed_value_names_its_variable() {
         ("PORTAL_LISTEN", "8080"),
         ("PORTAL_CABINET_PREFIX", "pa"),
         ("PORTAL_CABINET_PREFIX", "/pa/../x"),
+        ("PORTAL_REQUEST_TIMEOUT_SECS", "5"),
         ("PORTAL_CABINET_PREFIX", "/sign-in"),
         ("PORTAL_CABINET_PREFIX", "/"),
         ("PORTAL_CABINET_PREFIX", "//"),

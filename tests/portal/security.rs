@@ -416,3 +416,33 @@ async fn guessing_from_many_addresses_does_not_lock_out_the_owners_own_address()
     assert_eq!(from_elsewhere.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(from_home.status, StatusCode::SEE_OTHER);
 }
+
+#[actix_web::test]
+async fn a_request_whose_body_never_finishes_is_answered_at_the_deadline_and_closed() {
+    let portal =
+        spawn_portal_with(|settings| settings.request_deadline = Duration::from_millis(800)).await;
+    let address = portal.url.trim_start_matches("http://").to_string();
+
+    let (answer, closed) = actix_web::rt::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let head = "POST /sign-in HTTP/1.1\r\nHost: portal\r\n\
+                    Content-Type: application/x-www-form-urlencoded\r\n\
+                    Content-Length: 100\r\n\r\nemail=a";
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut buffer = [0u8; 4096];
+        let read = stream.read(&mut buffer).unwrap_or(0);
+        let answer = String::from_utf8_lossy(&buffer[..read]).into_owned();
+        let mut rest = Vec::new();
+        let closed = stream.read_to_end(&mut rest).is_ok();
+        (answer, closed)
+    })
+    .await
+    .unwrap();
+
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(closed, "the connection was left open");
+}
