@@ -1,13 +1,13 @@
 //! `GET /sign-in` and `POST /sign-in`.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::accounts::forms::{local_path, normalise_email};
-use crate::accounts::throttle::{self, ClientAddress, SignInThrottle};
+use crate::accounts::throttle::{self, SignInThrottle, VisitorAddress};
 use crate::accounts::{HomePath, PortalSession, password, store};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
@@ -62,13 +62,12 @@ pub async fn form(
 
 /// Checks the credentials and starts a signed-in session.
 pub async fn submit(
-    request: HttpRequest,
     session: PortalSession,
     form: web::Form<SignInForm>,
     db: web::Data<SqlitePool>,
     home: web::Data<HomePath>,
     throttle: web::Data<SignInThrottle>,
-    proxy: web::Data<ClientAddress>,
+    VisitorAddress(address): VisitorAddress,
 ) -> Result<HttpResponse, PageError> {
     if !session.csrf_matches(&form.csrf_token) {
         return Err(PageError::FormExpired);
@@ -81,7 +80,6 @@ pub async fn submit(
     } = form.into_inner();
     let next = local_path(&next).unwrap_or(&home.0).to_string();
     let normalised = normalise_email(&email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let address = proxy.of(&request);
 
     let refused_page = |message: &str, status| {
         let page = SignInPage {

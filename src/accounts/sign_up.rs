@@ -1,7 +1,7 @@
 //! `GET /sign-up` and `POST /sign-up`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use crate::accounts::forms::{check_new_password, normalise_display_name, normalise_email};
 use crate::accounts::sign_in::see_other;
 use crate::accounts::store::{self, NewUser, StoreError};
-use crate::accounts::throttle::{self, ClientAddress, SignInThrottle};
+use crate::accounts::throttle::{self, SignInThrottle, VisitorAddress};
 use crate::accounts::{HomePath, PortalSession, password};
 use crate::pages::{PageError, render, render_with_status};
 use crate::secret::Secret;
@@ -54,13 +54,12 @@ pub async fn form(
 /// Creates the account and signs it in, or shows the form again with
 /// what needs fixing.
 pub async fn submit(
-    request: HttpRequest,
     session: PortalSession,
     form: web::Form<SignUpForm>,
     db: web::Data<SqlitePool>,
     home: web::Data<HomePath>,
     throttle: web::Data<SignInThrottle>,
-    proxy: web::Data<ClientAddress>,
+    VisitorAddress(address): VisitorAddress,
 ) -> Result<HttpResponse, PageError> {
     if !session.csrf_matches(&form.csrf_token) {
         return Err(PageError::FormExpired);
@@ -83,7 +82,6 @@ pub async fn submit(
         return render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
 
-    let address = proxy.of(&request);
     if let Err(wait) = throttle.check_sign_up(address) {
         tracing::warn!(address = ?address, "registration blocked after many attempts");
         let message = format!(

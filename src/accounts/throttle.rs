@@ -185,6 +185,23 @@ pub enum ClientAddress {
     ForwardedFor,
 }
 
+/// The visitor's address, as [`ClientAddress`] in the app data says to
+/// read it (the peer's when none is configured); a handler argument.
+#[derive(Clone, Copy, Debug)]
+pub struct VisitorAddress(pub Option<IpAddr>);
+
+impl actix_web::FromRequest for VisitorAddress {
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let source = req
+            .app_data::<actix_web::web::Data<ClientAddress>>()
+            .map_or(ClientAddress::Peer, |source| *source.get_ref());
+        std::future::ready(Ok(Self(source.of(req))))
+    }
+}
+
 impl ClientAddress {
     /// The visitor's address for this request.
     pub fn of(self, request: &actix_web::HttpRequest) -> Option<IpAddr> {
