@@ -20,6 +20,8 @@ use crate::secret::Secret;
 #[template(path = "sign_up.html")]
 struct SignUpPage<'a> {
     csrf_token: &'a str,
+    /// A message about the whole form rather than one field.
+    form_error: Option<&'a str>,
     email: &'a str,
     display_name: &'a str,
     email_error: Option<&'a str>,
@@ -78,6 +80,7 @@ pub async fn submit(
             email_error: email.as_ref().err().copied(),
             display_name_error: display_name.as_ref().err().copied(),
             password_error: password_check.err(),
+            ..SignUpPage::default()
         };
         return render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
@@ -92,7 +95,7 @@ pub async fn submit(
             csrf_token: &csrf_token,
             email,
             display_name,
-            email_error: Some(&message),
+            form_error: Some(&message),
             ..SignUpPage::default()
         };
         return render_with_status(&page, StatusCode::TOO_MANY_REQUESTS);
